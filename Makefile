@@ -1,0 +1,23 @@
+# The two commands a new user types (see README.md): `make run` and `make test`.
+# Both build the environment in .venv first if it is missing or older than pyproject.toml.
+
+PYTHON ?= python3
+VENV := .venv
+READY := $(VENV)/.ready
+
+.PHONY: run test bench
+
+run: $(READY)
+	$(VENV)/bin/dictbash convert "git space status"
+
+test: $(READY)
+	$(VENV)/bin/python -m pytest
+
+bench: $(READY)
+	$(VENV)/bin/dictbash bench --json-out bench-results.json
+
+$(READY): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet --editable '.[dev]'
+	touch $@

@@ -1,0 +1,1 @@
+"""The eval bench: labeled data and its generators, batch eval, failure taxonomy, benchmarks."""

@@ -1,0 +1,330 @@
+"""Generators for the input levels of PROTOCOL.md section 2, from a bash command.
+
+One module, used by the test sets in ``bench/data``, the classifiers' training data and the
+model's training data, so that all of them mean the same thing by "loose" or "chaotic".
+Every generator is seeded and deterministic, and every row it returns is checked: the
+``protocol`` field holds the strict words that type the command part, and
+``process(protocol)`` must give it back (rows that fail are not returned).
+
+A row's ``protocol`` is always reachable from its ``dictated`` words by word-level edits
+(keep, drop, put ``space`` before, lower-case and strip recogniser punctuation, undo a
+homophone), which is what lets a tagger learn the mapping.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import asdict, dataclass, field
+
+from processor import SpeakError, process, speak
+from processor.render import _number_text
+from processor.vocabulary import NUMBER_WORDS, SPACE
+
+LEVELS = ("strict", "loose", "natural", "chaotic", "mixed", "voice")
+
+# Natural speech around a command, addressed to the machine: dropped from the output.
+WRAPPER_PREFIXES = (
+    "so the command is", "okay so", "um", "uh", "let's run", "can you type", "please type",
+    "I want to run", "type", "the command is", "okay", "alright", "go ahead and run", "so",
+    "now run", "next", "let's do", "I'd like to run", "just run", "could you run",
+    "okay let's try", "we need", "um so", "right so", "and now", "hmm let's see",
+)
+WRAPPER_SUFFIXES = ("please", "thanks", "thank you", "for me", "now", "please and thanks",
+                    "and that's it", "okay")
+FILLERS = ("um", "uh", "er", "you know", "like", "hmm")
+# A correction replaces the unit said just before it; a restart drops everything before it.
+CORRECTIONS = ("no wait", "actually", "I mean", "sorry I mean", "wait no", "oops", "make that",
+               "no no", "sorry", "correction")
+RESTARTS = ("scratch that", "start over", "never mind", "let me start again", "forget that")
+
+# Prose around a command in mixed speech: kept word for word in the output.
+PROSE_LEADS = (
+    "first run", "to check it you can use", "if that fails try", "then I usually run",
+    "after the build finishes run", "you should be able to use", "the docs say to run",
+    "on the server we ran", "my colleague suggested", "to clean up just use",
+    "the trick is to use", "remember to run", "it broke when I ran", "in the readme they use",
+    "before deploying run", "last time we used",
+)
+PROSE_TAILS = (
+    "then wait", "and see what happens", "before you commit", "and check the output",
+    "to make sure it worked", "and it should work", "if you have time", "every morning",
+    "when the tests pass", "on the staging box", "", "", "",
+)
+PROSE_ONLY = (
+    "three files in the folder", "add a dash of salt", "meet me at noon",
+    "use the pipe under the sink", "that's the period we agreed on", "one more thing",
+    "we have two options", "put a star on the calendar", "the quote was too high",
+    "give me five minutes", "she left at ten", "the hash browns were great",
+    "plus the two of us", "it was a bang up job", "keep the colon healthy",
+    "we need forty two chairs", "the tilde key is broken", "a hundred people came",
+    "it's at the end of the hall", "the slash in prices surprised me",
+    "my percent of the bill", "open the door and close the window", "less than a minute",
+    "one two three go", "the dollar is up today", "he made a dash for the bus",
+    "twenty twenty four was a good year", "the at sign is on the two key",
+    "space is big", "a comma or a period", "it's a question of time",
+)
+# Words a recogniser writes for a number word, and number words it writes as digits.
+HOMOPHONES = {"two": ("to", "too"), "four": ("for",), "eight": ("ate",)}
+
+@dataclass
+class Row:
+    """One labeled pair: what was said, what should be typed, and how to check it."""
+
+    dictated: str
+    expected: str
+    difficulty: str
+    protocol: str | None = None
+    span: list[int] | None = None  # [start, end) command words of dictated; None = all
+    category: str = ""
+    page: str = ""
+    id: str = ""
+    source: str = "generated"
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = {k: v for k, v in asdict(self).items() if v not in (None, "", {}) and k != "extra"}
+        data.update(self.extra)
+        return data
+
+    def labels(self) -> list[bool]:
+        """One boolean a dictated word: is it part of the command (True) or prose?"""
+        n = len(self.dictated.split())
+        if self.protocol is None:
+            return [False] * n
+        start, end = self.span or (0, n)
+        return [start <= k < end for k in range(n)]
+
+
+def category(command: str) -> str:
+    """The command's main structural trait, for per-category accuracy (first that applies)."""
+    if '"' in command or "'" in command:
+        return "quoting"
+    if any(c.isupper() for c in command):
+        return "casing"
+    if any(c.isdigit() for c in command):
+        return "numbers"
+    if re.search(r"[|&;<>]", command):
+        return "operators"
+    if "/" in command or "~" in command:
+        return "paths"
+    if re.search(r"(^|\s)-", command):
+        return "flags"
+    return "plain"
+
+
+def _seed(rng: random.Random) -> int:
+    return rng.randrange(2**31)
+
+
+def _units(strict: str) -> list[list[str]]:
+    """The strict words grouped by ``space`` (a shell word each, roughly)."""
+    units: list[list[str]] = [[]]
+    for word in strict.split():
+        if word == SPACE:
+            units.append([])
+        else:
+            units[-1].append(word)
+    return [u for u in units if u]
+
+
+def _join_units(units: list[list[str]], loose: bool) -> list[str]:
+    words: list[str] = []
+    for k, unit in enumerate(units):
+        if k and not loose:
+            words.append(SPACE)
+        words += unit
+    return words
+
+
+def _run_together(words: list[str], rng: random.Random) -> list[str]:
+    """Recogniser spellings of casing directives (``camel case`` -> ``camelcase``)."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        if k + 1 < len(words) and words[k + 1] in ("case", "caps") and rng.random() < 0.5:
+            out.append(words[k] + rng.choice(("", "-")) + words[k + 1])
+            k += 2
+        else:
+            out.append(words[k])
+            k += 1
+    return out
+
+
+def _checked(row: Row, command: str) -> Row | None:
+    """The row if its protocol renders its command and it says something else; else None."""
+    if row.protocol is not None and process(row.protocol) != command:
+        return None
+    if row.dictated == row.expected and row.protocol is not None:
+        return None  # no transformation to learn or test
+    row.category = row.category or category(command)
+    return row
+
+
+def strict(command: str, rng: random.Random) -> Row | None:
+    said = speak(command, seed=_seed(rng))
+    return _checked(Row(said, command, "strict", protocol=said), command)
+
+
+def loose(command: str, rng: random.Random) -> Row | None:
+    said = _run_together(speak(command, seed=_seed(rng)).split(), rng)
+    if SPACE not in said:
+        return None  # one shell word: loose and strict are the same utterance
+    dictated = [w for w in said if w != SPACE]
+    return _checked(Row(" ".join(dictated), command, "loose", protocol=" ".join(said)), command)
+
+
+def _inner(command: str, rng: random.Random) -> tuple[list[list[str]], bool]:
+    """A command as units of strict words, and whether it is said loosely (no ``space``)."""
+    words = _run_together(speak(command, seed=_seed(rng)).split(), rng)
+    return _units(" ".join(words)), rng.random() < 0.5
+
+
+def _with_fillers(units: list[list[str]], loose: bool, rng: random.Random, count: int) -> list[str]:
+    """The units' words with up to ``count`` fillers between shell words (``git um push``)."""
+    units = [list(u) for u in units]
+    for _ in range(count):
+        units[rng.randrange(len(units))].insert(0, rng.choice(FILLERS))
+    words = _join_units(units, loose)
+    return words if words[0] not in FILLERS or rng.random() < 0.5 else words[1:]
+
+
+def natural(command: str, rng: random.Random) -> Row | None:
+    units, is_loose = _inner(command, rng)
+    inner = _join_units(units, is_loose)
+    body = _with_fillers(units, is_loose, rng, rng.choice((0, 0, 1, 1, 2)))
+    prefix = rng.choice(WRAPPER_PREFIXES).split() if rng.random() < 0.85 else []
+    suffix = rng.choice(WRAPPER_SUFFIXES).split() if rng.random() < 0.35 else []
+    if not prefix and not suffix and body == inner:
+        prefix = rng.choice(WRAPPER_PREFIXES).split()
+    dictated = " ".join(prefix + body + suffix)
+    return _checked(Row(dictated, command, "natural", protocol=" ".join(_join_units(units, False))),
+                    command)
+
+
+def _mistake(unit: list[str], rng: random.Random, other: list[list[str]]) -> list[str] | None:
+    """A plausible wrong version of one unit: another number, flag letter or word."""
+    numbers = [k for k, w in enumerate(unit) if w in NUMBER_WORDS]
+    if numbers and rng.random() < 0.7:
+        k = rng.choice(numbers)
+        wrong = list(unit)
+        wrong[k] = rng.choice([w for w in ("one", "two", "three", "four", "five", "six", "seven",
+                                           "eight", "nine", "zero") if w != unit[k]])
+        return wrong
+    if unit[0] == "dash" and len(unit) >= 2 and len(unit[-1]) == 1:
+        letters = [c for c in "abcdefghilmnoprstuvx" if c != unit[-1]]
+        return unit[:-1] + [rng.choice(letters)]
+    candidates = [u for u in other if u != unit]
+    return list(rng.choice(candidates)) if candidates else None
+
+
+def chaotic(command: str, rng: random.Random, other_command: str | None = None) -> Row | None:
+    units, is_loose = _inner(command, rng)
+    protocol = " ".join(_join_units(units, False))
+    kind = rng.choices(("correct", "restart", "false start"), weights=(6, 2, 2))[0]
+    if kind == "correct" and len(units) >= 2:
+        k = rng.randrange(1, len(units))
+        wrong = _mistake(units[k], rng, units)
+        if wrong is None:
+            return None
+        said = units[:k] + [wrong + rng.choice(CORRECTIONS).split() + units[k]] + units[k + 1:]
+        words = _join_units(said, is_loose)
+    elif kind == "restart" and other_command:
+        try:
+            other = _units(speak(other_command, seed=_seed(rng)))
+        except SpeakError:
+            return None
+        start = _join_units(other[: rng.randint(1, 3)], is_loose)
+        words = start + rng.choice(RESTARTS).split() + _join_units(units, is_loose)
+    else:
+        head = _join_units(units, is_loose)[: rng.randint(1, 3)]
+        words = head + [rng.choice(FILLERS)] + _join_units(units, is_loose)
+    return _checked(Row(" ".join(words), command, "chaotic", protocol=protocol), command)
+
+
+def spoken_prose(text: str) -> str:
+    """English text as a person says it: lower case, digits as number words, no symbols."""
+    text = re.sub(r"\d+", lambda m: " ".join(speak(m.group()).split()), text.lower())
+    return " ".join(re.sub(r"[^a-z' ]+", " ", text).split())
+
+
+def mixed(command: str, rng: random.Random, description: str = "") -> Row | None:
+    """Prose with the command inside (kept word for word), or prose alone (unchanged)."""
+    if rng.random() < 0.2:
+        prose = spoken_prose(description) if description and rng.random() < 0.5 else ""
+        prose = prose or rng.choice(PROSE_ONLY)
+        return Row(prose, prose, "mixed", category="prose")
+    protocol = speak(command, seed=_seed(rng))
+    words = protocol.split()
+    if rng.random() < 0.3:
+        words = [w for w in words if w != SPACE]  # said loosely inside the prose
+    described = spoken_prose(description).split()[:8]
+    if described and rng.random() < 0.4:
+        lead = ["to"] + described + [rng.choice(("run", "use", "type"))]
+    else:
+        lead = rng.choice(PROSE_LEADS).split()
+    tail = rng.choice(PROSE_TAILS).split()
+    row = Row(" ".join(lead + words + tail), " ".join(lead + [command] + tail), "mixed",
+              protocol=protocol, span=[len(lead), len(lead) + len(words)])
+    return _checked(row, command)
+
+
+def _voice_unit(words: list[str], rng: random.Random) -> tuple[list[str], list[str]]:
+    """What a recogniser writes for one unit's words, and the clean words it means."""
+    heard: list[str] = []
+    meant: list[str] = []
+    k = 0
+    while k < len(words):
+        run = k
+        while run < len(words) and words[run] in NUMBER_WORDS:
+            run += 1
+        if run > k and rng.random() < 0.6:  # number words written as digits
+            digits = _number_text([NUMBER_WORDS[w] for w in words[k:run]])
+            heard.append(digits)
+            meant.append(digits)
+            k = run
+            continue
+        word = words[k]
+        if word in HOMOPHONES and rng.random() < 0.4:
+            heard.append(rng.choice(HOMOPHONES[word]))
+        elif len(word) <= 3 and word.isalpha() and rng.random() < 0.15:
+            heard.append(word.upper())
+        elif rng.random() < 0.08:
+            heard.append(word.capitalize())
+        else:
+            heard.append(word)
+        if rng.random() < 0.06:
+            heard[-1] += ","
+        meant.append(word)
+        k += 1
+    return heard, meant
+
+
+def voice(command: str, rng: random.Random) -> Row | None:
+    """A recogniser's transcript: capitals, sentence punctuation, digits, homophones."""
+    units, is_loose = _inner(command, rng)
+    is_loose = is_loose and rng.random() < 0.5
+    heard_units, meant_units = zip(*(_voice_unit(u, rng) for u in units))
+    heard = _join_units(list(heard_units), is_loose)
+    heard[0] = heard[0][:1].upper() + heard[0][1:]
+    if rng.random() < 0.7:
+        heard[-1] += rng.choice((".", ".", ".", "?"))
+    protocol = " ".join(_join_units(list(meant_units), False))
+    return _checked(Row(" ".join(heard), command, "voice", protocol=protocol), command)
+
+
+GENERATORS = {"strict": strict, "loose": loose, "natural": natural, "chaotic": chaotic,
+              "mixed": mixed, "voice": voice}
+
+
+def generate(level: str, command: str, rng: random.Random, *, description: str = "",
+             other_command: str | None = None) -> Row | None:
+    """One row of ``level`` for ``command``, or None when this command cannot make one."""
+    try:
+        if level == "chaotic":
+            return chaotic(command, rng, other_command)
+        if level == "mixed":
+            return mixed(command, rng, description)
+        return GENERATORS[level](command, rng)
+    except SpeakError:
+        return None

@@ -1,0 +1,130 @@
+"""``dictbash bench``: medians and p95s of every stage, with comparisons taken in the same run.
+
+Machines are noisy, so no figure here is compared with one from another day: each stage is
+measured next to its own floor in one run, and ratios are what the targets are stated in.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from processor import process, speak
+from processor.vocabulary import CHAR_WORDS
+
+DATA = Path(__file__).parent / "data"
+PROCESSOR_SET = DATA / "processor-bench.txt"
+"""Strict utterances of 5-40 words, spoken from filled tldr commands (see data/README.md)."""
+
+
+def load_utterances(path: Path = PROCESSOR_SET) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def build_processor_set(path: Path = PROCESSOR_SET, size: int = 150, seed: int = 0) -> None:
+    """Write the fixed benchmark set: canonical speech of filled corpus commands, 5-40 words."""
+    import random
+
+    from .corpus import commands
+
+    spoken = []
+    for _, command in commands(seed=seed):
+        try:
+            said = speak(command)
+        except ValueError:
+            continue
+        if 5 <= len(said.split()) <= 40:
+            spoken.append(said)
+    picked = random.Random(seed).sample(spoken, size)
+    path.write_text("\n".join(picked) + "\n", encoding="utf-8")
+
+
+def per_call_us(func, arg, repeats: int, rounds: int = 5) -> float:
+    """Microseconds per call: the fastest of ``rounds`` timed loops of ``repeats`` calls."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter_ns()
+        for _ in range(repeats):
+            func(arg)
+        best = min(best, (time.perf_counter_ns() - start) / repeats)
+    return best / 1000
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    return {
+        "median": statistics.median(values),
+        "p95": values[min(len(values) - 1, round(0.95 * (len(values) - 1)))],
+        "n": len(values),
+    }
+
+
+_FLOOR_TABLE = {phrase[0]: text for text, phrases in CHAR_WORDS.items()
+                for phrase in phrases if len(phrase) == 1}
+_FLOOR_TABLE["space"] = " "
+
+
+def floor(text: str) -> str:
+    """The least any renderer must do: split the words, one dict lookup each, join."""
+    get = _FLOOR_TABLE.get
+    return "".join([get(w, w) for w in text.split()])
+
+
+def bench_processor(utterances: list[str], repeats: int = 300) -> dict:
+    """``process`` against the floor, utterance by utterance, interleaved in one run."""
+    gc.disable()
+    try:
+        ours, floors = [], []
+        for text in utterances:
+            floors.append(per_call_us(floor, text, repeats))
+            ours.append(per_call_us(process, text, repeats))
+    finally:
+        gc.enable()
+    words = [len(t.split()) for t in utterances]
+    result = {
+        "process_us": summary(ours),
+        "floor_us": summary(floors),
+        "words_per_utterance": {"min": min(words), "median": statistics.median(words), "max": max(words)},
+    }
+    result["ratio_of_medians"] = result["process_us"]["median"] / result["floor_us"]["median"]
+    return result
+
+
+def bench_speaker(commands_said: list[str], repeats: int = 20) -> dict:
+    """``speak`` per command (data generation cost), on the commands the set was spoken from."""
+    commands = [process(t) for t in commands_said]
+    return {"speak_us": summary([per_call_us(speak, c, repeats, rounds=3) for c in commands])}
+
+
+def run() -> dict:
+    utterances = load_utterances()
+    return {
+        "machine": {"python": platform.python_version(), "processor": platform.machine()},
+        "processor": bench_processor(utterances),
+        "speaker": bench_speaker(utterances),
+    }
+
+
+def _print(figures: dict) -> None:
+    p = figures["processor"]
+    print(f"processor  {p['process_us']['n']} utterances of {p['words_per_utterance']['min']}-"
+          f"{p['words_per_utterance']['max']} words (median {p['words_per_utterance']['median']})")
+    print(f"  process   median {p['process_us']['median']:7.2f} us   p95 {p['process_us']['p95']:7.2f} us")
+    print(f"  floor     median {p['floor_us']['median']:7.2f} us   p95 {p['floor_us']['p95']:7.2f} us"
+          "   (split, one dict lookup a word, join)")
+    print(f"  ratio of medians {p['ratio_of_medians']:.2f}x the floor")
+    s = figures["speaker"]["speak_us"]
+    print(f"speaker    median {s['median']:7.1f} us   p95 {s['p95']:7.1f} us per command")
+
+
+def main(json_out: str | None = None) -> int:
+    figures = run()
+    _print(figures)
+    if json_out:
+        Path(json_out).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {json_out}")
+    return 0

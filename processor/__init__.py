@@ -1,0 +1,11 @@
+"""The deterministic protocol processor: strict dictation to bash, and bash back to dictation.
+
+``process`` types what a strict utterance says; ``explain`` also says which spoken words
+produced which characters; ``speak`` is the inverse, used to generate training and test data.
+The protocol's words live in ``processor.vocabulary``.
+"""
+
+from .render import Processed, Token, explain, process
+from .speaker import SpeakError, speak
+
+__all__ = ["process", "explain", "Processed", "Token", "speak", "SpeakError"]
