@@ -18,6 +18,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from processor import SpeakError, process, speak
+
+from .corpus import page_split
 from processor.render import _number_text
 from processor.vocabulary import NUMBER_WORDS, SPACE
 
@@ -51,19 +53,52 @@ PROSE_TAILS = (
     "to make sure it worked", "and it should work", "if you have time", "every morning",
     "when the tests pass", "on the staging box", "", "", "",
 )
-PROSE_ONLY = (
-    "three files in the folder", "add a dash of salt", "meet me at noon",
-    "use the pipe under the sink", "that's the period we agreed on", "one more thing",
-    "we have two options", "put a star on the calendar", "the quote was too high",
-    "give me five minutes", "she left at ten", "the hash browns were great",
-    "plus the two of us", "it was a bang up job", "keep the colon healthy",
-    "we need forty two chairs", "the tilde key is broken", "a hundred people came",
-    "it's at the end of the hall", "the slash in prices surprised me",
-    "my percent of the bill", "open the door and close the window", "less than a minute",
-    "one two three go", "the dollar is up today", "he made a dash for the bus",
-    "twenty twenty four was a good year", "the at sign is on the two key",
-    "space is big", "a comma or a period", "it's a question of time",
+# Prose-only speech full of number and symbol words used as plain English ("a dash of salt"):
+# it must come back unchanged. Sentences are composed from templates, and each sentence
+# belongs to the train or test split by a stable hash of its text, as tldr pages do.
+_PROSE_TEMPLATES = (
+    "{num} {things} in the {place}", "add a {bit} of {stuff}", "meet me at {time}",
+    "use the {symbol} in the {place}", "we need {num} {things} by {time}",
+    "the {key} key is {state}", "he made a dash for the {place}", "it costs {num} dollars",
+    "about {num} percent of the {things} are {state}", "that's the {mark} we agreed on",
+    "give me {num} minutes", "put a star next to the {things}", "she left at {time}",
+    "the quote for the {stuff} was too high", "open the {place} and close the {thing}",
+    "less than {num} {things} came", "plus the {num} of us", "it was {num} years ago",
+    "a {mark} or a {mark}", "one more thing about the {things}", "we have {num} options",
+    "the {stuff} at the {place} was great", "it's a question of {stuff}",
+    "send the {things} at {time}", "the pipe under the {place} leaks",
+    "{num} {things} and {num} {things}", "the dollar is {state} today",
+    "space in the {place} is {state}", "a hundred {things} and then some",
+    "call me back at {time} or after {time}", "I read {num} pages at the {place}",
 )
+_PROSE_SLOTS = {
+    "num": ("two", "three", "five", "seven", "ten", "twelve", "twenty", "forty two", "a hundred",
+            "ninety nine", "one", "eight", "fifteen", "sixty", "a thousand", "zero"),
+    "things": ("files", "chairs", "people", "tickets", "emails", "boxes", "plates", "books",
+               "photos", "reports", "cups", "friends", "meetings", "bugs", "slides"),
+    "place": ("folder", "kitchen", "office", "hall", "garage", "station", "sink", "garden",
+              "library", "park", "lobby", "attic", "corner shop"),
+    "bit": ("dash", "pinch", "dot", "touch", "splash"),
+    "stuff": ("salt", "pepper", "paint", "lemon", "cream", "time", "coffee", "soup", "taste"),
+    "time": ("noon", "five", "ten thirty", "seven", "midnight", "eight fifteen", "two",
+             "the station", "dawn"),
+    "symbol": ("pipe", "star", "hash", "quote", "tilde", "plus"),
+    "key": ("tilde", "dash", "slash", "caret", "space", "period", "comma", "colon"),
+    "state": ("broken", "sticky", "fine", "up", "down", "great", "missing", "new"),
+    "mark": ("period", "comma", "colon", "dash", "point", "star"),
+    "thing": ("window", "door", "lid", "tab", "drawer"),
+}
+
+
+def prose_sentence(rng: random.Random, split: str) -> str:
+    """A prose-only sentence of the given split (``corpus.page_split`` of its text)."""
+    while True:
+        template = rng.choice(_PROSE_TEMPLATES)
+        sentence = re.sub(r"\{(\w+)\}", lambda m: rng.choice(_PROSE_SLOTS[m.group(1)]), template)
+        if page_split(sentence) == split:
+            return sentence
+
+
 # Words a recogniser writes for a number word, and number words it writes as digits.
 HOMOPHONES = {"two": ("to", "too"), "four": ("for",), "eight": ("ate",)}
 
@@ -248,11 +283,15 @@ def spoken_prose(text: str) -> str:
     return " ".join(re.sub(r"[^a-z' ]+", " ", text).split())
 
 
-def mixed(command: str, rng: random.Random, description: str = "") -> Row | None:
-    """Prose with the command inside (kept word for word), or prose alone (unchanged)."""
+def mixed(command: str, rng: random.Random, description: str = "", split: str = "train") -> Row | None:
+    """Prose with the command inside (kept word for word), or prose alone (unchanged).
+
+    ``description`` is the corpus sentence of the command's page (prose of the same split);
+    ``split`` picks which half of the composed prose sentences to draw from.
+    """
     if rng.random() < 0.2:
         prose = spoken_prose(description) if description and rng.random() < 0.5 else ""
-        prose = prose or rng.choice(PROSE_ONLY)
+        prose = prose or prose_sentence(rng, split)
         return Row(prose, prose, "mixed", category="prose")
     protocol = speak(command, seed=_seed(rng))
     words = protocol.split()
@@ -318,13 +357,17 @@ GENERATORS = {"strict": strict, "loose": loose, "natural": natural, "chaotic": c
 
 
 def generate(level: str, command: str, rng: random.Random, *, description: str = "",
-             other_command: str | None = None) -> Row | None:
-    """One row of ``level`` for ``command``, or None when this command cannot make one."""
+             other_command: str | None = None, split: str = "train") -> Row | None:
+    """One row of ``level`` for ``command``, or None when this command cannot make one.
+
+    ``description``, ``other_command`` and ``split`` must come from the same split as
+    ``command``, so that nothing of a test page reaches training data.
+    """
     try:
         if level == "chaotic":
             return chaotic(command, rng, other_command)
         if level == "mixed":
-            return mixed(command, rng, description)
+            return mixed(command, rng, description, split)
         return GENERATORS[level](command, rng)
     except SpeakError:
         return None

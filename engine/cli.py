@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--json-out", metavar="FILE", help="also write the figures as JSON")
     bench.set_defaults(func=_bench)
+
+    from bench.datacheck import add_data_parser
+
+    add_data_parser(sub)
     return parser
 
 

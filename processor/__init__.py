@@ -6,6 +6,8 @@ The protocol's words live in ``processor.vocabulary``.
 """
 
 from .render import Processed, Token, explain, process
+from .normalize import normalize, normalize_words
 from .speaker import SpeakError, speak
 
-__all__ = ["process", "explain", "Processed", "Token", "speak", "SpeakError"]
+__all__ = ["process", "explain", "Processed", "Token", "speak", "SpeakError", "normalize",
+           "normalize_words"]

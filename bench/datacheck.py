@@ -1,0 +1,132 @@
+"""``dictbash data check``: the check every dataset passes before it is trained or evaluated on.
+
+It fails (exit 1, each problem named by file and line) on rows that do not parse, identity
+pairs (input equals output: nothing to learn; allowed only for prose-only eval rows, whose
+point is to come back unchanged), duplicate pairs, pairs shared between two of the files
+checked together (a training file and a test file share nothing), chat rows whose system
+prompt is not the project's one definition, and rows whose ``protocol`` text does not render
+to the expected output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.prompt import SYSTEM_PROMPT
+from processor import process
+
+from .records import BadRow, read_rows
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def _labeled_pair(row: dict) -> tuple[str, str] | str:
+    """(input, output) of an eval row, or what is wrong with it."""
+    dictated, expected = row.get("dictated"), row.get("expected")
+    if not isinstance(dictated, str) or not isinstance(expected, str):
+        return "needs string fields 'dictated' and 'expected'"
+    protocol = row.get("protocol")
+    if protocol is not None:
+        rendered = process(protocol)
+        span = row.get("span")
+        if span is not None:
+            words = dictated.split()
+            rendered = " ".join(words[: span[0]] + [rendered] + words[span[1]:])
+        if rendered != expected:
+            return f"protocol renders {rendered!r}, not the expected {expected!r}"
+    if dictated == expected and row.get("category") != "prose":
+        return "identity pair: dictated equals expected (allowed only for category 'prose')"
+    return dictated, expected
+
+
+def _chat_pair(row: dict) -> tuple[str, str] | str:
+    """(user, assistant) of an mlx-lm chat row, or what is wrong with it."""
+    messages = row["messages"]
+    if not (isinstance(messages, list) and all(isinstance(m, dict) for m in messages)):
+        return "'messages' must be a list of objects"
+    roles = [m.get("role") for m in messages]
+    if roles != ["system", "user", "assistant"]:
+        return f"messages must be system, user, assistant; found {roles}"
+    if messages[0].get("content") != SYSTEM_PROMPT:
+        return "system prompt differs from models.prompt.SYSTEM_PROMPT"
+    user, answer = messages[1].get("content"), messages[2].get("content")
+    if not isinstance(user, str) or not isinstance(answer, str):
+        return "message contents must be strings"
+    if user == answer:
+        return "identity pair: the answer repeats the input"
+    return user, answer
+
+
+def check(paths: list[str | Path]) -> tuple[list[Problem], dict[str, int]]:
+    """All problems in the files, and the number of rows read from each."""
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for path in paths:
+        name = str(path)
+        counts[name] = 0
+        try:
+            rows = list(read_rows(path))
+        except BadRow as error:
+            problems.append(Problem(name, error.line, error.reason))
+            continue
+        except OSError as error:
+            problems.append(Problem(name, 0, f"cannot read: {error.strerror or error}"))
+            continue
+        for line, row in rows:
+            counts[name] += 1
+            if isinstance(row, BadRow):
+                problems.append(Problem(name, line, row.reason))
+                continue
+            pair = _chat_pair(row) if "messages" in row else _labeled_pair(row)
+            if isinstance(pair, str):
+                problems.append(Problem(name, line, pair))
+                continue
+            if pair in seen:
+                other, other_line = seen[pair]
+                where = f"line {other_line}" if other == name else f"{other}:{other_line}"
+                kind = "duplicate pair" if other == name else "pair shared with another file"
+                problems.append(Problem(name, line, f"{kind} (also at {where})"))
+                continue
+            seen[pair] = (name, line)
+    return problems, counts
+
+
+def add_data_parser(subparsers) -> None:
+    data = subparsers.add_parser("data", help="check and build datasets")
+    sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    chk = sub.add_parser(
+        "check", help="fail on bad rows, identity pairs, duplicates and train/test overlap",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  dictbash data check bench/data/loose.jsonl\n"
+               "  dictbash data check train.jsonl bench/data/*.jsonl   # no pair in two files",
+    )
+    chk.add_argument("files", nargs="+", help="JSON or JSONL files, checked together")
+    chk.set_defaults(func=_run_check)
+    from .testsets import add_testsets_parser
+
+    add_testsets_parser(sub)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    problems, counts = check(args.files)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    total = sum(counts.values())
+    if problems:
+        print(f"data check: {len(problems)} problem(s) in {total} rows of {len(counts)} file(s)",
+              file=sys.stderr)
+        return 1
+    print(f"data check: {total} rows in {len(counts)} file(s), no problems")
+    return 0
