@@ -38,7 +38,7 @@ def read_rows(path: str | Path) -> Iterator[tuple[int, dict | BadRow]]:
             line = starts[k] if k < len(starts) else 1
             yield line, row if isinstance(row, dict) else BadRow(path, line, "not a JSON object")
         return
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -53,12 +53,15 @@ def _element_lines(text: str, decoder: json.JSONDecoder) -> list[int]:
     """Line numbers on which the elements of a top-level JSON array start."""
     lines = []
     index = text.index("[") + 1
+    line, counted = 1, 0
     while True:
         while index < len(text) and text[index] in " \t\r\n,":
             index += 1
         if index >= len(text) or text[index] == "]":
             return lines
-        lines.append(text.count("\n", 0, index) + 1)
+        line += text.count("\n", counted, index)
+        counted = index
+        lines.append(line)
         _, index = decoder.raw_decode(text, index)
 
 

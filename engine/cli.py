@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=_bench)
 
     from bench.datacheck import add_data_parser
+    from bench.evaluate import add_eval_parser
 
+    add_eval_parser(sub)
     add_data_parser(sub)
     return parser
 

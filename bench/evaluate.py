@@ -1,0 +1,536 @@
+"""``dictbash eval``: the batch evaluation that every change to the engine is judged by.
+
+A change is only as good as the measurement that accepts it, so this one is built to be
+trusted. Every labelled row is either scored or reported on stderr by file and line, never
+dropped in silence. The three accuracies are nested (exact, then whitespace-normalised, then
+case-insensitive), so a change that only moves spaces shows as such. Every failure is sorted
+into one pattern of the failure taxonomy (``bench.taxonomy``), so a change can be judged by
+which patterns it moves. The JSON written holds one record a pair, from which every figure of
+the summary can be recomputed. ``compare`` sets two runs side by side, regressions first, with
+per-category and per-level deltas, so a see-saw (one category up, another down) is not hidden
+by a flat total.
+
+Loading, running, scoring, breakdowns and comparison live here; the Markdown report, the PNG
+chart and the plain-text summaries are rendered by ``bench.report``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+from engine.cli import EXIT_OK, EXIT_USAGE
+
+from .levels import LEVELS
+from .records import BadRow, read_rows
+from .taxonomy import PATTERNS, classify
+
+ROUTES: tuple[str, ...] = ("processor", "model", "mixed", "unchanged")
+"""The engine's routes, in the report's order."""
+
+METRICS: tuple[str, ...] = ("exact", "normalised", "case_insensitive")
+"""The per-pair scores, strictest first; each implies the next."""
+
+NONE_LABEL = "(none)"
+"""The breakdown group of pairs with no category or level."""
+
+
+class ResultLike(Protocol):
+    """What a converter returns: ``engine.engine.Result`` or anything with these two fields."""
+
+    output: str
+    route: str
+
+
+Converter = Callable[[str], ResultLike]
+
+
+class InputError(Exception):
+    """An input that cannot be evaluated at all: the CLI prints it on one line and exits 2."""
+
+
+@dataclass
+class Pair:
+    """One labelled utterance, and where it was read from (``file:line``)."""
+
+    dictated: str
+    expected: str
+    id: str | None = None
+    category: str | None = None
+    difficulty: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """The row's other fields: not scored, but ``--filter`` can select on them."""
+    source: str = ""
+
+    def value(self, key: str) -> str | None:
+        """The field ``key`` as ``--filter`` compares it: strings as they are, other JSON
+        values as JSON text (``5``, ``true``), absent fields as ``None``."""
+        value = getattr(self, key) if key in _PAIR_FIELDS else self.extra.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        return json.dumps(value)
+
+
+_PAIR_FIELDS = frozenset(("dictated", "expected", "id", "category", "difficulty"))
+
+
+@dataclass
+class Record:
+    """One scored pair: the ``--json`` record, from which every figure can be recomputed."""
+
+    id: str | None
+    dictated: str
+    expected: str
+    output: str
+    route: str
+    category: str | None
+    difficulty: str | None
+    exact: bool
+    normalised: bool
+    case_insensitive: bool
+    pattern: str | None
+    """The taxonomy pattern of a pair that is not exact; ``None`` when exact."""
+    latency_us: float
+    """Wall-clock time of the converter call, in microseconds."""
+
+
+# ---------------------------------------------------------------------------------- loading
+
+
+def _pair(value: dict, source: str) -> Pair:
+    """The ``Pair`` a row describes; ``ValueError`` with the reason if it is malformed."""
+    for key in ("dictated", "expected"):
+        if key not in value:
+            raise ValueError(f"no {key!r} field")
+        if not isinstance(value[key], str):
+            raise ValueError(f"{key!r} is not a string")
+    for key in ("category", "difficulty"):
+        if value.get(key) is not None and not isinstance(value[key], str):
+            raise ValueError(f"{key!r} is not a string")
+    row_id = value.get("id")
+    if row_id is not None and (isinstance(row_id, bool) or not isinstance(row_id, (str, int))):
+        raise ValueError("'id' is neither a string nor an integer")
+    return Pair(
+        dictated=value["dictated"],
+        expected=value["expected"],
+        id=None if row_id is None else str(row_id),
+        category=value.get("category"),
+        difficulty=value.get("difficulty"),
+        extra={k: v for k, v in value.items() if k not in _PAIR_FIELDS},
+        source=source,
+    )
+
+
+def load(path: str | Path) -> tuple[list[Pair], list[BadRow]]:
+    """The pairs of one file (a JSON array of objects, or JSONL; read by
+    ``bench.records.read_rows``) and its malformed rows. Ids are kept as strings.
+
+    ``OSError`` if the file cannot be read; ``InputError`` if it is a JSON array that does not
+    parse or it holds no valid row.
+    """
+    try:
+        rows = list(read_rows(path))
+    except BadRow as e:
+        raise InputError(f"{e} (a JSON array that does not parse has no readable row)") from None
+    pairs, skipped = [], []
+    for line, row in rows:
+        if isinstance(row, BadRow):
+            skipped.append(row)
+            continue
+        try:
+            pairs.append(_pair(row, f"{path}:{line}"))
+        except ValueError as e:
+            skipped.append(BadRow(Path(path), line, str(e)))
+    if not pairs:
+        detail = f": {len(skipped)} malformed, the first {skipped[0]}" if skipped else ""
+        raise InputError(f"{path}: no valid rows{detail}")
+    return pairs, skipped
+
+
+def parse_filter(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` as a pair (the ``--filter`` argument type)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def select(
+    pairs: Iterable[Pair], filters: Iterable[tuple[str, str]] = (), limit: int | None = None
+) -> list[Pair]:
+    """The pairs that pass every filter key, then the first ``limit`` of them.
+
+    Filters on the same key are alternatives (``difficulty=strict`` and ``difficulty=loose``
+    select both levels); filters on different keys must all hold.
+    """
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for key, value in filters:
+        wanted[key].add(value)
+    chosen = [p for p in pairs if all(p.value(k) in values for k, values in wanted.items())]
+    return chosen[:limit]
+
+
+# ---------------------------------------------------------------------------------- scoring
+
+
+def normalise(text: str) -> str:
+    """``text`` with each run of whitespace made one space and the ends stripped."""
+    return " ".join(text.split())
+
+
+def score(pair: Pair, output: str, route: str, latency_us: float) -> Record:
+    """The record of one converted pair: its three scores and, if not exact, its pattern."""
+    exact = output == pair.expected
+    got, want = normalise(output), normalise(pair.expected)
+    return Record(
+        id=pair.id,
+        dictated=pair.dictated,
+        expected=pair.expected,
+        output=output,
+        route=route,
+        category=pair.category,
+        difficulty=pair.difficulty,
+        exact=exact,
+        normalised=got == want,
+        case_insensitive=got.casefold() == want.casefold(),
+        pattern=None if exact else classify(pair.dictated, pair.expected, output),
+        latency_us=latency_us,
+    )
+
+
+def run(
+    pairs: Sequence[Pair], convert: Converter | None = None, *, quiet: bool = False
+) -> list[Record]:
+    """Convert and score every pair, in order, with a progress bar on stderr.
+
+    ``convert`` defaults to ``Engine().convert``. The bar shows only when stderr is a
+    terminal and ``quiet`` is false. An exception from the converter propagates, with a
+    note naming the pair.
+    """
+    from tqdm import tqdm
+
+    if convert is None:
+        from engine.engine import Engine
+
+        convert = Engine().convert
+    records = []
+    bar = tqdm(pairs, desc="eval", unit="pair", file=sys.stderr, disable=True if quiet else None)
+    for pair in bar:
+        start = time.perf_counter_ns()
+        try:
+            result = convert(pair.dictated)
+        except Exception as e:
+            e.add_note(f"while converting {pair.source}: {pair.dictated!r}")
+            raise
+        latency_us = (time.perf_counter_ns() - start) / 1000
+        records.append(score(pair, result.output, result.route, latency_us))
+    return records
+
+
+# ------------------------------------------------------------------------------- breakdowns
+
+
+def stats(records: Sequence[Record]) -> dict:
+    """Count, correct pairs and accuracy for each metric, over a non-empty set of records."""
+    correct = {m: sum(getattr(r, m) for r in records) for m in METRICS}
+    return {
+        "n": len(records),
+        "correct": correct,
+        "accuracy": {m: correct[m] / len(records) for m in METRICS},
+    }
+
+
+def _ordered(keys: Iterable[str], order: Sequence[str]) -> list[str]:
+    """``keys`` in ``order`` first, then the others alphabetically."""
+    return sorted(keys, key=lambda k: (order.index(k) if k in order else len(order), k))
+
+
+def breakdown(records: Iterable[Record], key: str, order: Sequence[str] = ()) -> dict[str, dict]:
+    """``stats`` for each value of the record field ``key`` (missing values: ``NONE_LABEL``)."""
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        groups[getattr(record, key) or NONE_LABEL].append(record)
+    return {k: stats(groups[k]) for k in _ordered(groups, order)}
+
+
+def summarise(
+    records: Sequence[Record],
+    *,
+    skipped: int = 0,
+    inputs: Sequence[str] = (),
+    filters: Sequence[tuple[str, str]] = (),
+    limit: int | None = None,
+) -> dict:
+    """The run's summary: overall figures, breakdowns by level, category and route, failures
+    per pattern and latency, all computed from ``records`` (plus how they were chosen)."""
+    from .microbench import summary as distribution
+
+    failures = Counter(r.pattern for r in records if r.pattern)
+    return {
+        "inputs": list(inputs),
+        "filters": [f"{k}={v}" for k, v in filters],
+        "limit": limit,
+        "skipped": skipped,
+        "pairs": len(records),
+        "overall": stats(records),
+        "by_level": breakdown(records, "difficulty", LEVELS),
+        "by_category": breakdown(records, "category"),
+        "by_route": breakdown(records, "route", ROUTES),
+        "failures": {p: failures[p] for p in PATTERNS},
+        "latency_us": distribution([r.latency_us for r in records]),
+    }
+
+
+def write_json(path: str | Path, summary: dict, records: Iterable[Record]) -> None:
+    """Write ``{"summary": ..., "records": [...]}``, the file ``--compare`` reads."""
+    data = {"summary": summary, "records": [asdict(r) for r in records]}
+    Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------- compare
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
+
+
+def load_run(path: str | Path) -> list[Record]:
+    """The records of a ``--json`` file; ``InputError`` if it is not one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: not a JSON file ({e})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+        raise InputError(f"{path}: not a 'dictbash eval --json' file (no 'records' list)")
+    try:
+        return [Record(**{k: r[k] for k in _RECORD_FIELDS}) for r in data["records"]]
+    except (KeyError, TypeError) as e:
+        raise InputError(f"{path}: a record is incomplete (missing {e})") from None
+
+
+@dataclass
+class Delta:
+    """How one category or level moved between two runs, over the pairs they share."""
+
+    name: str
+    n: int
+    exact_a: float
+    exact_b: float
+    normalised_a: float
+    normalised_b: float
+    regressions: int
+    fixes: int
+
+    @property
+    def exact_delta(self) -> float:
+        return self.exact_b - self.exact_a
+
+    @property
+    def normalised_delta(self) -> float:
+        return self.normalised_b - self.normalised_a
+
+
+@dataclass
+class Comparison:
+    """Two runs matched pair by pair: A is the baseline, B the change being judged."""
+
+    matched: list[tuple[Record, Record]]
+    only_a: list[Record]
+    only_b: list[Record]
+
+    @property
+    def regressions(self) -> list[tuple[Record, Record]]:
+        """Pairs exact in A and wrong in B."""
+        return [(a, b) for a, b in self.matched if a.exact and not b.exact]
+
+    @property
+    def fixes(self) -> list[tuple[Record, Record]]:
+        """Pairs wrong in A and exact in B."""
+        return [(a, b) for a, b in self.matched if b.exact and not a.exact]
+
+    @property
+    def changed(self) -> list[tuple[Record, Record]]:
+        """Pairs wrong in both runs whose output changed."""
+        return [(a, b) for a, b in self.matched
+                if not (a.exact or b.exact) and a.output != b.output]
+
+    @property
+    def relabelled(self) -> list[tuple[Record, Record]]:
+        """Pairs matched by id whose dictation or expected command differ between the runs."""
+        return [(a, b) for a, b in self.matched
+                if (a.dictated, a.expected) != (b.dictated, b.expected)]
+
+    def overall(self) -> Delta:
+        return self._delta("all", self.matched)
+
+    def deltas(self, key: str, order: Sequence[str] = ()) -> list[Delta]:
+        """One ``Delta`` for each value of the field ``key`` (taken from B's record), the
+        biggest drop in exact accuracy first, then the most regressions."""
+        groups: dict[str, list[tuple[Record, Record]]] = defaultdict(list)
+        for a, b in self.matched:
+            groups[getattr(b, key) or NONE_LABEL].append((a, b))
+        rows = [self._delta(k, groups[k]) for k in _ordered(groups, order)]
+        return sorted(rows, key=lambda d: (d.exact_delta, -d.regressions))
+
+    @staticmethod
+    def _delta(name: str, pairs: list[tuple[Record, Record]]) -> Delta:
+        a = stats([a for a, _ in pairs])["accuracy"]
+        b = stats([b for _, b in pairs])["accuracy"]
+        return Delta(
+            name=name,
+            n=len(pairs),
+            exact_a=a["exact"],
+            exact_b=b["exact"],
+            normalised_a=a["normalised"],
+            normalised_b=b["normalised"],
+            regressions=sum(x.exact and not y.exact for x, y in pairs),
+            fixes=sum(y.exact and not x.exact for x, y in pairs),
+        )
+
+
+def _match_on(
+    key: Callable[[Record], Any], a: list[Record], b: list[Record], pairs: dict[int, int]
+) -> None:
+    """Add to ``pairs`` (A index -> B index) the unmatched records equal on ``key``, each B
+    record used once, in file order (so repeated keys pair up in turn)."""
+    free: dict[Any, list[int]] = defaultdict(list)
+    taken = set(pairs.values())
+    for j, record in enumerate(b):
+        if j not in taken and key(record) is not None:
+            free[key(record)].append(j)
+    for i, record in enumerate(a):
+        if i not in pairs and free.get(key(record)):
+            pairs[i] = free[key(record)].pop(0)
+
+
+def compare(a: list[Record], b: list[Record]) -> Comparison:
+    """Match the records of two runs by ``id``, then the rest by (dictated, expected)."""
+    pairs: dict[int, int] = {}
+    _match_on(lambda r: r.id, a, b, pairs)
+    _match_on(lambda r: (r.dictated, r.expected), a, b, pairs)
+    matched_b = set(pairs.values())
+    return Comparison(
+        matched=[(a[i], b[pairs[i]]) for i in sorted(pairs)],
+        only_a=[r for i, r in enumerate(a) if i not in pairs],
+        only_b=[r for j, r in enumerate(b) if j not in matched_b],
+    )
+
+
+# ------------------------------------------------------------------------------------- CLI
+
+
+_EXAMPLES = """\
+input: JSON (a list of objects) or JSONL, one labelled pair an object:
+  {"dictated": "ls space dash l a", "expected": "ls -la",
+   "category": "files", "difficulty": "strict", "id": "ls-1"}
+category, difficulty (the level: strict, loose, natural, chaotic, mixed, voice) and id are
+optional; other fields are kept and can be filtered on. Malformed rows are reported on stderr
+by file and line and skipped.
+
+examples:
+  dictbash eval bench/data/eval.jsonl
+  dictbash eval a.jsonl b.json --json run.json --report run.md --chart run.png
+  dictbash eval eval.jsonl --filter category=git --filter difficulty=loose --limit 100
+  dictbash eval --compare before.json after.json
+
+exit status: 0 done, 2 usage or input error (a file missing, unreadable or with no valid row)
+"""
+
+
+def add_eval_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the ``eval`` subcommand on ``dictbash``'s subparsers; ``func`` is its handler."""
+    parser = subparsers.add_parser(
+        "eval",
+        help="score the engine on labelled pairs, or compare two runs",
+        description="Run labelled dictation through the engine and score it: exact,\n"
+                    "whitespace-normalised and case-insensitive accuracy by level, category and\n"
+                    "route, with every failure sorted into a pattern of the failure taxonomy.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="labelled pairs (JSON or JSONL)")
+    parser.add_argument("--json", metavar="OUT", dest="json_out",
+                        help="write the summary and one record a pair as JSON "
+                             "(what --compare reads)")
+    parser.add_argument("--report", metavar="OUT.md", help="write a Markdown report")
+    parser.add_argument("--chart", metavar="OUT.png", help="write a PNG chart")
+    parser.add_argument("--limit", metavar="N", type=_positive_int,
+                        help="evaluate only the first N pairs (after --filter)")
+    parser.add_argument("--filter", metavar="KEY=VALUE", type=parse_filter, action="append",
+                        default=[], help="keep only pairs whose field KEY is VALUE; repeatable "
+                                         "(the same KEY twice: either value)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"),
+                        help="compare two --json runs: regressions, fixes, per-category and "
+                             "per-level deltas")
+    parser.set_defaults(func=_eval)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    """The ``--limit`` argument type."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return int(text)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    """The ``eval`` handler: an exit code, with input errors on one line of stderr."""
+    try:
+        return _compare_runs(args) if args.compare else _evaluate_files(args)
+    except InputError as e:
+        print(f"dictbash eval: {e}", file=sys.stderr)
+    except OSError as e:
+        print(f"dictbash eval: {e.filename}: {e.strerror}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _evaluate_files(args: argparse.Namespace) -> int:
+    from . import report
+
+    if not args.files:
+        raise InputError("give FILEs of labelled pairs, or --compare A.json B.json (see --help)")
+    for out in (args.json_out, args.report, args.chart):
+        if out and not Path(out).parent.is_dir():
+            raise InputError(f"{out}: its folder does not exist")
+    pairs, skipped = [], []
+    for path in args.files:
+        file_pairs, file_skipped = load(path)
+        pairs += file_pairs
+        skipped += file_skipped
+    for row in skipped:
+        print(f"dictbash eval: skipped {row}", file=sys.stderr)
+    chosen = select(pairs, args.filter, args.limit)
+    if not chosen:
+        raise InputError(f"no pair of {len(pairs)} matches the filters "
+                         + " ".join(f"{k}={v}" for k, v in args.filter))
+    records = run(chosen, quiet=args.quiet)
+    summary = summarise(records, skipped=len(skipped), inputs=args.files, filters=args.filter,
+                        limit=args.limit)
+    print(report.summary_text(summary))
+    if args.json_out:
+        write_json(args.json_out, summary, records)
+        print(f"records written to {args.json_out}")
+    if args.report:
+        Path(args.report).write_text(report.markdown(summary, records), encoding="utf-8")
+        print(f"report written to {args.report}")
+    if args.chart:
+        report.chart(summary, args.chart)
+        print(f"chart written to {args.chart}")
+    return EXIT_OK
+
+
+def _compare_runs(args: argparse.Namespace) -> int:
+    from . import report
+
+    if args.files or args.json_out or args.report or args.chart or args.limit or args.filter:
+        raise InputError("--compare takes two --json files and no other input or output")
+    path_a, path_b = args.compare
+    print(report.comparison_text(compare(load_run(path_a), load_run(path_b)), path_a, path_b))
+    return EXIT_OK

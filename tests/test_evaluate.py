@@ -1,0 +1,328 @@
+"""The eval bench's batch evaluation: scoring, breakdowns, input handling, the JSON records,
+the comparison of two runs and the rendered reports, all against a fake converter whose
+outputs are written by hand, so every expected figure here is counted by hand too."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from types import SimpleNamespace
+
+import pytest
+
+from bench import report
+from bench.evaluate import (
+    Pair,
+    add_eval_parser,
+    compare,
+    load,
+    run,
+    select,
+    summarise,
+    write_json,
+)
+from bench.taxonomy import PATTERNS
+
+# dictated -> (expected, output, route, category, level), each output chosen by hand.
+CASES = {
+    "ls space dash l a": ("ls -la", "ls -la", "processor", "files", "strict"),
+    "ls dash l a": ("ls -la", "ls  -la ", "processor", "files", "loose"),
+    "git status please": ("git status", "Git Status", "model", "git", "natural"),
+    "git push dash dash force": ("git push --force", "git push -force", "model", "git", "loose"),
+    "GIT SPACE LOG": ("git log", "git log", "mixed", "git", "voice"),
+    "echo space quote a pipe b quote": ('echo "a|b"', 'echo "a|b', "unchanged", None, "strict"),
+}
+
+
+def fake_convert(text: str) -> SimpleNamespace:
+    _, output, route, _, _ = CASES[text]
+    return SimpleNamespace(output=output, route=route)
+
+
+def echo_convert(text: str) -> SimpleNamespace:
+    """A converter that types the dictation back."""
+    return SimpleNamespace(output=text, route="processor")
+
+
+def case_pairs() -> list[Pair]:
+    return [Pair(d, e, id=f"p{i}", category=c, difficulty=lvl)
+            for i, (d, (e, _, _, c, lvl)) in enumerate(CASES.items())]
+
+
+def write_jsonl(path, rows) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def case_rows() -> list[dict]:
+    return [{"id": p.id, "dictated": p.dictated, "expected": p.expected, "category": p.category,
+             "difficulty": p.difficulty} for p in case_pairs()]
+
+
+def cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="dictbash")
+    add_eval_parser(parser.add_subparsers())
+    args = parser.parse_args(["eval", *argv])
+    return args.func(args)
+
+
+@pytest.fixture
+def fake_engine(monkeypatch):
+    """The CLI's default converter (``Engine().convert``) replaced by ``fake_convert``."""
+    monkeypatch.setattr("engine.engine.Engine", lambda: SimpleNamespace(convert=fake_convert))
+
+
+# ---------------------------------------------------------------------------------- scoring
+
+
+def test_scores_are_exact_normalised_and_case_insensitive():
+    records = {r.dictated: r for r in run(case_pairs(), fake_convert, quiet=True)}
+    scores = {d: (r.exact, r.normalised, r.case_insensitive, r.pattern) for d, r in records.items()}
+    assert scores == {
+        "ls space dash l a": (True, True, True, None),
+        "ls dash l a": (False, True, True, "spacing"),
+        "git status please": (False, False, True, "casing"),
+        "git push dash dash force": (False, False, False, "context_symbol"),
+        "GIT SPACE LOG": (True, True, True, None),
+        "echo space quote a pipe b quote": (False, False, False, "nested_quoting"),
+    }
+    record = records["git status please"]
+    assert (record.output, record.route, record.category, record.difficulty) == (
+        "Git Status", "model", "git", "natural")
+    assert all(r.latency_us >= 0 for r in records.values())
+
+
+def test_converter_errors_name_the_pair():
+    def broken(text):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError) as raised:
+        run([Pair("ls", "ls", source="x.jsonl:7")], broken, quiet=True)
+    assert "x.jsonl:7" in " ".join(raised.value.__notes__)
+
+
+# ------------------------------------------------------------------------------- breakdowns
+
+
+def test_breakdowns_match_hand_counts():
+    summary = summarise(run(case_pairs(), fake_convert, quiet=True), skipped=2)
+    counts = lambda group: (group["n"], *group["correct"].values())  # noqa: E731
+    assert counts(summary["overall"]) == (6, 2, 3, 4)
+    assert summary["overall"]["accuracy"]["normalised"] == 3 / 6
+    assert {k: counts(g) for k, g in summary["by_category"].items()} == {
+        "(none)": (1, 0, 0, 0), "files": (2, 1, 2, 2), "git": (3, 1, 1, 2)}
+    # levels and routes come in the protocol's and the engine's order, not alphabetically
+    assert [(k, counts(g)) for k, g in summary["by_level"].items()] == [
+        ("strict", (2, 1, 1, 1)), ("loose", (2, 0, 1, 1)), ("natural", (1, 0, 0, 1)),
+        ("voice", (1, 1, 1, 1))]
+    assert [(k, counts(g)) for k, g in summary["by_route"].items()] == [
+        ("processor", (2, 1, 2, 2)), ("model", (2, 0, 0, 1)), ("mixed", (1, 1, 1, 1)),
+        ("unchanged", (1, 0, 0, 0))]
+    assert list(summary["failures"]) == list(PATTERNS)
+    assert {p: n for p, n in summary["failures"].items() if n} == {
+        "spacing": 1, "casing": 1, "context_symbol": 1, "nested_quoting": 1}
+    assert summary["skipped"] == 2 and summary["pairs"] == 6
+
+
+# ---------------------------------------------------------------------------------- loading
+
+
+def test_malformed_jsonl_rows_are_reported_by_line_and_skipped(tmp_path, capsys, fake_engine):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(
+        '{"dictated": "ls space dash l a", "expected": "ls -la"}\n'  # 1 good
+        '{"dictated": "ls", "expected": \n'                           # 2 bad JSON
+        '["ls", "ls"]\n'                                               # 3 not an object
+        '\n'                                                           # 4 blank: not a row
+        '{"dictated": "ls"}\n'                                         # 5 no expected
+        '{"dictated": 5, "expected": "5"}\n'                           # 6 not a string
+        '{"dictated": "GIT SPACE LOG", "expected": "git log", "note": "kept"}\n',  # 7 good
+        encoding="utf-8",
+    )
+    pairs, skipped = load(path)
+    assert [p.dictated for p in pairs] == ["ls space dash l a", "GIT SPACE LOG"]
+    assert pairs[1].extra == {"note": "kept"} and pairs[1].source == f"{path}:7"
+    assert [s.line for s in skipped] == [2, 3, 5, 6]
+    assert "not a JSON object" in skipped[1].reason and "'expected'" in skipped[2].reason
+
+    assert cli(str(path), "--quiet") == 0
+    out, err = capsys.readouterr()
+    assert [line.split(": ")[1] for line in err.splitlines()] == [
+        f"skipped {path}:{n}" for n in (2, 3, 5, 6)]
+    assert "2 pairs from 1 file(s) (4 malformed rows skipped)" in out
+
+
+def test_json_array_input_keeps_line_numbers(tmp_path):
+    path = tmp_path / "pairs.json"
+    path.write_text(
+        '[\n'
+        '  {"dictated": "ls space dash l a", "expected": "ls -la", "id": 3, "words": 5},\n'
+        '  {"dictated": "cd",\n'
+        '   "expected": null},\n'
+        '  {"dictated": "GIT SPACE LOG", "expected": "git log", "difficulty": "voice"}\n'
+        ']\n',
+        encoding="utf-8",
+    )
+    pairs, skipped = load(path)
+    assert [(p.id, p.expected, p.difficulty) for p in pairs] == [
+        ("3", "ls -la", None), (None, "git log", "voice")]
+    assert pairs[0].extra == {"words": 5} and pairs[1].source == f"{path}:5"
+    assert [(s.line, s.reason) for s in skipped] == [(3, "'expected' is not a string")]
+
+
+def test_json_array_that_does_not_parse_exits_2_with_its_line(tmp_path, capsys):
+    path = tmp_path / "pairs.json"
+    path.write_text('[{"dictated": "ls", "expected": "ls"},\n {"dictated": "cd" "x": 1},\n'
+                    ' {"dictated": "pwd", "expected": "pwd"}]', encoding="utf-8")
+    assert cli(str(path)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{path}:2: not valid JSON" in err
+
+
+def test_jsonl_and_json_inputs_read_the_same_pairs(tmp_path, capsys, fake_engine):
+    rows = case_rows()
+    write_jsonl(tmp_path / "a.jsonl", rows[:3])
+    (tmp_path / "b.json").write_text(json.dumps(rows[3:], indent=2), encoding="utf-8")
+    assert cli(str(tmp_path / "a.jsonl"), str(tmp_path / "b.json"), "--quiet",
+               "--json", str(tmp_path / "run.json")) == 0
+    records = json.loads((tmp_path / "run.json").read_text())["records"]
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    assert "6 pairs from 2 file(s)" in capsys.readouterr().out
+
+
+def test_limit_and_filter(tmp_path, fake_engine):
+    pairs = case_pairs()
+    pairs[0].extra = {"words": 5}
+    assert [p.id for p in select(pairs, [("category", "git")])] == ["p2", "p3", "p4"]
+    # the same key twice: either value; different keys: both
+    assert [p.id for p in select(pairs, [("difficulty", "loose"), ("difficulty", "voice")])] == [
+        "p1", "p3", "p4"]
+    assert [p.id for p in select(pairs, [("difficulty", "loose"), ("category", "git")])] == ["p3"]
+    assert [p.id for p in select(pairs, [("words", "5")])] == ["p0"]
+    assert [p.id for p in select(pairs, [("category", "git")], limit=2)] == ["p2", "p3"]
+
+    write_jsonl(tmp_path / "pairs.jsonl", case_rows())
+    out = tmp_path / "run.json"
+    assert cli(str(tmp_path / "pairs.jsonl"), "--quiet", "--filter", "category=git",
+               "--limit", "2", "--json", str(out)) == 0
+    data = json.loads(out.read_text())
+    assert [r["id"] for r in data["records"]] == ["p2", "p3"]
+    assert (data["summary"]["filters"], data["summary"]["limit"]) == (["category=git"], 2)
+
+
+# ----------------------------------------------------------------------------- JSON records
+
+
+def test_json_records_recompute_the_summary(tmp_path, fake_engine):
+    write_jsonl(tmp_path / "pairs.jsonl", case_rows())
+    out = tmp_path / "run.json"
+    assert cli(str(tmp_path / "pairs.jsonl"), "--quiet", "--json", str(out)) == 0
+    data = json.loads(out.read_text())
+    summary, records = data["summary"], data["records"]
+    assert set(records[0]) == {"id", "dictated", "expected", "output", "route", "category",
+                               "difficulty", "exact", "normalised", "case_insensitive",
+                               "pattern", "latency_us"}
+
+    def figures(rows):
+        metrics = ("exact", "normalised", "case_insensitive")
+        correct = {m: sum(r[m] for r in rows) for m in metrics}
+        return {"n": len(rows), "correct": correct,
+                "accuracy": {m: correct[m] / len(rows) for m in metrics}}
+
+    assert summary["overall"] == figures(records)
+    for key, field in (("by_level", "difficulty"), ("by_category", "category"),
+                       ("by_route", "route")):
+        values = {r[field] or "(none)" for r in records}
+        assert summary[key] == {
+            v: figures([r for r in records if (r[field] or "(none)") == v]) for v in values}
+    assert {p: n for p, n in summary["failures"].items() if n} == {
+        p: sum(r["pattern"] == p for r in records)
+        for p in {r["pattern"] for r in records} - {None}}
+    assert all((r["pattern"] is None) == r["exact"] for r in records)
+    assert summary["latency_us"]["median"] == statistics.median(r["latency_us"] for r in records)
+
+
+# ---------------------------------------------------------------------------------- compare
+
+
+def _run_file(path, outputs: dict[str, tuple[str, str]]):
+    """A ``--json`` run file of the pairs ``outputs`` names: id -> (output, category)."""
+    pairs = [Pair(f"say {i}", f"cmd {i}", id=i, category=c, difficulty="strict")
+             for i, (_, c) in outputs.items()]
+    by_text = {f"say {i}": o for i, (o, _) in outputs.items()}
+    records = run(pairs, lambda t: SimpleNamespace(output=by_text[t], route="processor"),
+                  quiet=True)
+    write_json(path, summarise(records), records)
+
+
+def test_compare_lists_regressions_first_and_shows_a_see_saw(tmp_path, capsys):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    _run_file(a, {"g1": ("cmd g1", "git"), "g2": ("cmd g2", "git"),
+                  "f1": ("wrong", "files"), "f2": ("cmd f2", "files"), "t1": ("cmd t1", "text")})
+    _run_file(b, {"g1": ("cmd  g1", "git"), "g2": ("cmd g2", "git"),
+                  "f1": ("cmd f1", "files"), "f2": ("cmd f2", "files"), "t1": ("cmd t1", "text")})
+    assert cli("--compare", str(a), str(b)) == 0
+    out = capsys.readouterr().out
+    assert out.index("REGRESSIONS") < out.index("[g1 git strict]") < out.index("FIXES") < out.index(
+        "[f1 files strict]") < out.index("by category")
+    assert "(spacing)" in out  # the regression's pattern in B
+    table = out[out.index("by category"):out.index("by level")].splitlines()[2:5]
+    assert [row.split()[0] for row in table] == ["git", "text", "files"]
+    assert "-50.0p" in table[0] and "+50.0p" in table[2]
+
+
+def test_compare_matches_by_id_then_by_text_and_says_when_runs_differ(tmp_path, capsys):
+    a = run([Pair("ls", "ls", id="1"), Pair("pwd", "pwd")], echo_convert, quiet=True)
+    b = run([Pair("ls", "ls", id="9"), Pair("pwd", "pwd", id="2"), Pair("cd", "cd")],
+            echo_convert, quiet=True)
+    comparison = compare(a, b)
+    assert [(x.dictated, y.dictated) for x, y in comparison.matched] == [
+        ("ls", "ls"), ("pwd", "pwd")]
+    assert [r.dictated for r in comparison.only_b] == ["cd"]
+    assert "1 only in B" in report.comparison_text(comparison, "a", "b")
+
+    write_json(tmp_path / "a.json", summarise(a), a)
+    other = run([Pair("cd", "cd", id="7")], echo_convert, quiet=True)
+    write_json(tmp_path / "b.json", summarise(other), other)
+    assert cli("--compare", str(tmp_path / "a.json"), str(tmp_path / "b.json")) == 0
+    assert "no pair in common" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------- reports
+
+
+def test_markdown_report_has_the_tables_and_pattern_examples(tmp_path, fake_engine):
+    write_jsonl(tmp_path / "pairs.jsonl", case_rows())
+    out = tmp_path / "run.md"
+    assert cli(str(tmp_path / "pairs.jsonl"), "--quiet", "--report", str(out)) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "| pattern | failures | share of failures |" in text
+    assert "| spacing | 1 | 25.0% |" in text and "| number | 0 | 0.0% |" in text
+    assert "| level | n | exact | normalised | case-insensitive |" in text
+    assert "| strict | 2 | 50.0% (1) | 50.0% (1) | 50.0% (1) |" in text
+    assert "| model | 2 | 0.0% (0) | 0.0% (0) | 50.0% (1) |" in text
+    assert "### nested_quoting (1)" in text
+    # a pipe is escaped so the table holds; a trailing space is made visible
+    assert r'| `echo space quote a pipe b quote` | `echo "a\|b"` | `echo "a\|b` |' in text
+    assert "| `ls dash l a` | `ls -la` | `ls  -la␠` |" in text
+
+
+def test_chart_is_a_png(tmp_path):
+    path = tmp_path / "run.png"
+    report.chart(summarise(run(case_pairs(), fake_convert, quiet=True)), path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+
+
+# ------------------------------------------------------------------------------- exit codes
+
+
+def test_missing_file_exits_2_with_one_line(tmp_path, capsys):
+    assert cli(str(tmp_path / "missing.jsonl")) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "missing.jsonl" in err and "Traceback" not in err
+
+
+def test_file_without_valid_rows_exits_2(tmp_path, capsys):
+    (tmp_path / "bad.jsonl").write_text('{"dictated": "ls"}\n', encoding="utf-8")
+    assert cli(str(tmp_path / "bad.jsonl")) == 2
+    assert "no valid rows" in capsys.readouterr().err
