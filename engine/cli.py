@@ -22,21 +22,35 @@ def _convert(args: argparse.Namespace) -> int:
         print("dictbash convert: give the dictation as arguments or on standard input "
               "(one utterance a line)", file=sys.stderr)
         return EXIT_USAGE
-    engine = Engine()
+    engine = Engine(use_model=not args.no_model)
     converted = 0
-    for text in utterances:
-        result = engine.convert(text)
-        converted += bool(result.output)
+    for result in engine.convert_many(utterances):
+        converted += result.route != "unchanged"
         if args.json:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
             print(result.output)
         if args.explain:
-            for token in explain(text).tokens:
-                print(f"  {' '.join(token.words):<28} -> {token.output!r:<16} {token.rule}")
+            _explain(result)
         for warning in result.warnings:
             print(f"dictbash: {warning}", file=sys.stderr)
     return EXIT_OK if converted else EXIT_NOTHING
+
+
+def _explain(result) -> None:
+    """Which spoken words became which characters, span by span."""
+    from processor import explain
+
+    print(f"  route {result.route}, confidence {result.confidence:.2f}")
+    for span in result.spans:
+        if span.kind == "prose":
+            print(f"  prose, kept as said: {span.said!r}")
+            continue
+        print(f"  command by {span.route}: {span.said!r}")
+        if span.route == "model":
+            print(f"    model's protocol words: {span.protocol!r}")
+        for token in explain(span.protocol).tokens:
+            print(f"    {' '.join(token.words):<28} -> {token.output!r:<16} {token.rule}")
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -66,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--json", action="store_true", help="print the whole result as JSON")
     convert.add_argument("--explain", action="store_true",
                          help="show which spoken words produced which characters")
+    convert.add_argument("--no-model", action="store_true",
+                         help="never load the model: the processor renders every command")
     convert.set_defaults(func=_convert)
 
     bench = sub.add_parser(
@@ -80,6 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_eval_parser(sub)
     add_data_parser(sub)
+
+    from models.train import add_train_parser as add_train_model
+
+    train = sub.add_parser("train", help="train the classifiers or the model")
+    train_sub = train.add_subparsers(dest="train_command", metavar="WHAT", required=True)
+    add_train_model(train_sub)
+    from classifiers.train import add_train_parser as add_train_classifiers
+
+    add_train_classifiers(train_sub)
     return parser
 
 

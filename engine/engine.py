@@ -1,15 +1,44 @@
 """The library call: ``Engine().convert(text)`` turns one utterance into a command.
 
-Routes: ``processor`` (strict protocol, rendered exactly) and ``unchanged`` (nothing to
-convert). The gate, segmenter and model routes join here as they are built.
+The route is the cheapest that can be right. The words are normalised as a recogniser's
+text (case and sentence punctuation are noise in dictation; ``processor.normalize``). Then:
+- the gate says strict -> the processor renders it (microseconds, exact): route ``processor``;
+- otherwise the segmenter finds the command spans; a prose-only utterance comes back as it
+  was said (route ``unchanged``); each command span goes to the model, which tags its words
+  (``models.tags``), and the processor renders the tagged protocol words; prose around a
+  command is given back as said (route ``mixed``; a single span of everything is ``model``).
+
+Anything missing (a classifier artifact, mlx, the model, the adapter) is a warning on the
+result, never an exception: the engine falls back to what still works, down to the processor.
+The model is loaded lazily, on the first utterance that needs it.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import processor
+from processor import normalize_words
+
+MAX_MODEL_WORDS = 150
+"""Longer command spans are rendered by the processor alone (the model is slow on them)."""
+
+
+@dataclass
+class Span:
+    """A stretch of the utterance's words: ``words[start:end]`` as said, and what it became."""
+
+    kind: str            # "command" or "prose"
+    start: int
+    end: int
+    said: str
+    output: str
+    route: str = ""      # how a command span was rendered: "processor" or "model"
+    protocol: str = ""   # the strict protocol words that were rendered
+    confidence: float = 1.0
 
 
 @dataclass
@@ -18,21 +47,155 @@ class Result:
 
     text: str
     output: str
-    route: str
+    route: str           # "processor", "model", "mixed" or "unchanged"
     confidence: float
-    timings_us: dict[str, float] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
+@dataclass
+class _Plan:
+    """One utterance between the classifiers and the model."""
+
+    text: str
+    words: list[str]
+    normal: list[str]
+    spans: list[Span]
+    timings_ms: dict[str, float]
+    warnings: list[str]
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 3)
+
+
 class Engine:
-    """Converts dictation to bash with the embedded defaults."""
+    """Converts dictation to bash with the embedded defaults (or the given model and adapter)."""
+
+    def __init__(self, *, model_dir: str | Path | None = None, adapter_dir: str | Path | None = None,
+                 use_model: bool = True):
+        from classifiers import Gate, Segmenter
+
+        self._model_dir, self._adapter_dir = model_dir, adapter_dir
+        self._use_model = use_model
+        self._warnings: list[str] = []
+        try:
+            self._gate, self._segmenter = Gate.load(), Segmenter.load()
+        except (OSError, ValueError) as error:
+            self._gate = self._segmenter = None
+            self._warnings.append(f"classifiers unavailable ({error}): processor only")
+        self._tagger = None
+        self._tagger_error: str | None = None if use_model else "model disabled"
+        self._lock = threading.Lock()
 
     def convert(self, text: str) -> Result:
+        """Convert one utterance."""
+        return self.convert_many([text])[0]
+
+    def convert_many(self, texts: list[str]) -> list[Result]:
+        """Convert several utterances, with one batched model call for all their fragments."""
+        plans = [self._plan(text) for text in texts]
+        pending = [(plan, span) for plan in plans for span in plan.spans
+                   if span.kind == "command" and not span.route]
+        if pending:
+            self._run_model(pending)
+        return [self._result(plan) for plan in plans]
+
+    # -- stages --------------------------------------------------------------------------
+
+    def _plan(self, text: str) -> _Plan:
+        words = text.split()
+        plan = _Plan(text, words, normalize_words(text), [], {}, list(self._warnings))
+        if not words:
+            return plan
+        if self._gate is None:
+            plan.spans = [self._by_processor(plan, 0, len(words))]
+            return plan
         start = time.perf_counter()
-        output = processor.process(text)
-        elapsed = (time.perf_counter() - start) * 1e6
-        route = "processor" if output else "unchanged"
-        return Result(text, output, route, 1.0, {"processor": elapsed})
+        strict = not self._gate.needs_model(text)
+        plan.timings_ms["gate"] = _ms(start)
+        if strict:
+            plan.spans = [self._by_processor(plan, 0, len(words))]
+            return plan
+        start = time.perf_counter()
+        for found in self._segmenter.segment(" ".join(plan.normal)):
+            said = " ".join(words[found.start:found.end])
+            if found.kind != "command":
+                plan.spans.append(Span("prose", found.start, found.end, said, said))
+                continue
+            if not self._gate.needs_model(said):
+                plan.spans.append(self._by_processor(plan, found.start, found.end))
+            elif found.end - found.start > MAX_MODEL_WORDS:
+                plan.warnings.append(f"a command of {found.end - found.start} words is too long "
+                                     f"for the model (at most {MAX_MODEL_WORDS}): processor only")
+                plan.spans.append(self._by_processor(plan, found.start, found.end, confidence=0.3))
+            else:
+                plan.spans.append(Span("command", found.start, found.end, said, ""))
+        plan.timings_ms["segmenter"] = _ms(start)
+        return plan
+
+    def _by_processor(self, plan: _Plan, start: int, end: int, confidence: float = 1.0) -> Span:
+        protocol = " ".join(plan.normal[start:end])
+        began = time.perf_counter()
+        output = processor.process(protocol)
+        plan.timings_ms["processor"] = plan.timings_ms.get("processor", 0) + _ms(began)
+        return Span("command", start, end, " ".join(plan.words[start:end]), output, "processor",
+                    protocol, confidence)
+
+    def _load_tagger(self):
+        """The tagger, loaded once; None (with the reason kept) if it cannot be."""
+        if self._tagger is None and self._tagger_error is None:
+            from models.base import ModelUnavailable
+            from models.tagger import Tagger
+
+            try:
+                self._tagger = Tagger.load(self._adapter_dir, self._model_dir)
+            except ModelUnavailable as error:
+                self._tagger_error = str(error)
+        return self._tagger
+
+    def _run_model(self, pending: list[tuple[_Plan, Span]]) -> None:
+        from models.tags import tags_to_protocol
+
+        fragments = [plan.normal[span.start:span.end] for plan, span in pending]
+        start = time.perf_counter()
+        with self._lock:
+            tagger = self._load_tagger()
+            tagged = tagger.tag_many(fragments) if tagger is not None else None
+        elapsed = _ms(start)
+        for k, (plan, span) in enumerate(pending):
+            if tagged is None:
+                plan.warnings.append(f"model unavailable ({self._tagger_error}): processor only")
+                plan.spans[plan.spans.index(span)] = self._by_processor(plan, span.start, span.end, 0.3)
+                continue
+            plan.timings_ms["model"] = round(elapsed / len(pending), 3)
+            tags = [tag for tag, _ in tagged[k]]
+            protocol = tags_to_protocol(fragments[k], tags)
+            if not protocol:
+                plan.warnings.append("the model dropped every word of a command: processor only")
+                plan.spans[plan.spans.index(span)] = self._by_processor(plan, span.start, span.end, 0.2)
+                continue
+            span.protocol = " ".join(protocol)
+            span.output = processor.process(span.protocol)
+            span.route = "model"
+            span.confidence = round(min(p for _, p in tagged[k]), 4)
+
+    def _result(self, plan: _Plan) -> Result:
+        if not plan.spans:
+            return Result(plan.text, "", "unchanged", 1.0, [], plan.timings_ms,
+                          plan.warnings + ["nothing to convert"] if not plan.words else plan.warnings)
+        commands = [s for s in plan.spans if s.kind == "command"]
+        if not commands:
+            route = "unchanged"
+        elif len(plan.spans) > 1:
+            route = "mixed"
+        else:
+            route = commands[0].route
+        output = " ".join(s.output for s in plan.spans if s.output)
+        confidence = min((s.confidence for s in commands), default=1.0)
+        return Result(plan.text, output, route, confidence, plan.spans, plan.timings_ms,
+                      list(dict.fromkeys(plan.warnings)))

@@ -1,0 +1,88 @@
+"""The model's training data: chat JSONL (mlx-lm's format) made by the shared level generators.
+
+Rows come from tldr TRAIN pages only (``bench.corpus.page_split``), at the levels the gate
+sends to the model (loose, natural, chaotic, voice; mixed speech reaches the model as the
+command span, which is loose or strict text). The user message is the fragment as the engine
+gives it (normalised recogniser text); the answer is the strict protocol text. Every row is a
+transformation: a fragment the processor alone already renders right is strict, never sent to
+the model, and left out.
+
+``validate`` is the gate to training: it runs ``dictbash data check`` over the files and
+fails on any row whose answer cannot be reached by tagging the fragment's words.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from bench.corpus import commands
+from bench.datacheck import check
+from bench.levels import generate
+from bench.records import BadRow, read_rows, write_jsonl
+from processor import normalize, process
+
+from .prompt import messages
+from .tags import align
+
+MODEL_LEVELS = {"loose": 3, "natural": 3, "chaotic": 3, "voice": 2}
+"""Levels the model is trained on, and their relative weights."""
+
+
+def build(size: int = 4000, valid_share: float = 0.05, seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """(train, valid) chat rows, deterministic in ``seed``."""
+    pool = commands(split="train", seed=seed)
+    rng = random.Random(f"model-data-{seed}")
+    levels = list(MODEL_LEVELS)
+    weights = list(MODEL_LEVELS.values())
+    rows: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    while len(rows) < size:
+        example, command = pool[rng.randrange(len(pool))]
+        level = rng.choices(levels, weights)[0]
+        other = pool[rng.randrange(len(pool))][1]
+        row = generate(level, command, rng, description=example.description, other_command=other,
+                       split="train")
+        if row is None:
+            continue
+        fragment = normalize(row.dictated)
+        if process(fragment) == command or (fragment, row.protocol) in seen:
+            continue
+        seen.add((fragment, row.protocol))
+        rows.append({"messages": messages(fragment, row.protocol)})
+    cut = int(len(rows) * valid_share)
+    return rows[cut:], rows[:cut]
+
+
+def write(folder: Path, size: int = 4000, seed: int = 0) -> tuple[Path, Path]:
+    """Write ``train.jsonl`` and ``valid.jsonl`` (mlx-lm's data folder layout)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    train, valid = build(size, seed=seed)
+    write_jsonl(folder / "train.jsonl", train)
+    write_jsonl(folder / "valid.jsonl", valid)
+    return folder / "train.jsonl", folder / "valid.jsonl"
+
+
+def load_pairs(path: Path) -> list[tuple[list[str], list[str]]]:
+    """(fragment words, answer words) of a chat JSONL file (already validated)."""
+    pairs = []
+    for _, row in read_rows(path):
+        if isinstance(row, BadRow):
+            raise row
+        user, answer = row["messages"][1]["content"], row["messages"][2]["content"]
+        pairs.append((user.split(), answer.split()))
+    return pairs
+
+
+def validate(files: list[Path]) -> list[str]:
+    """Problems that must stop training: data check failures and unreachable answers."""
+    problems, _ = check(files)
+    found = [str(p) for p in problems]
+    for path in files:
+        for line, row in read_rows(path):
+            if isinstance(row, BadRow) or "messages" not in row:
+                continue
+            user, answer = row["messages"][1]["content"], row["messages"][2]["content"]
+            if align(user.split(), answer.split()) is None:
+                found.append(f"{path}:{line}: the answer cannot be made by tagging the fragment's words")
+    return found

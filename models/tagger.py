@@ -1,0 +1,109 @@
+"""The fragment tagger: an mlx-lm model with LoRA layers and a linear head over its hidden states.
+
+One forward pass tags every word of a fragment (``models.tags``); the head reads the final
+hidden state at each word's last token in the echoed copy (``models.prompt.tagging_tokens``).
+The adapter directory holds mlx-lm's adapter files (``adapters.safetensors``,
+``adapter_config.json``: ``mlx_lm.load(model, adapter_path=...)`` reads them) and, beside
+them, the head (``tagger_head.safetensors``) and its configuration (``tagger_config.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .base import ModelUnavailable, default_model_dir, preload_openblas
+from .prompt import fingerprint, tagging_tokens
+from .tags import TAGS
+
+HEAD_FILE = "tagger_head.safetensors"
+CONFIG_FILE = "tagger_config.json"
+FORMAT_VERSION = 1
+DEFAULT_ADAPTER_DIR = Path(__file__).parent / "adapter"
+
+
+def import_mlx():
+    """mlx and mlx-lm, with OpenBLAS preloaded first and transformers kept quiet."""
+    preload_openblas()
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    try:
+        import mlx.core as mx
+        import mlx.nn as nn
+        import mlx_lm
+    except ImportError as error:
+        raise ModelUnavailable(f"mlx is not installed ({error}); run `make run` or "
+                               "`pip install 'mlx[cpu]' mlx-lm`") from None
+    return mx, nn, mlx_lm
+
+
+def batch_arrays(mx, encoded: list[tuple[list[int], list[int]]]):
+    """Right-padded token ids [B, T] and word positions [B, W] (padding points at 0)."""
+    width = max(len(ids) for ids, _ in encoded)
+    words = max(len(pos) for _, pos in encoded)
+    ids = mx.array([i + [0] * (width - len(i)) for i, _ in encoded])
+    positions = mx.array([p + [0] * (words - len(p)) for _, p in encoded])
+    return ids, positions
+
+
+def word_logits(model, head, ids, positions):
+    """Tag logits [B, W, len(TAGS)] at the given word positions."""
+    import mlx.core as mx
+
+    hidden = model.model(ids)
+    picked = mx.take_along_axis(hidden, positions[..., None], axis=1)
+    return head(picked)
+
+
+class Tagger:
+    """Tags the words of fragments; ``load()`` gives the shipped default."""
+
+    def __init__(self, model, tokenizer, head, config: dict):
+        self.model, self.tokenizer, self.head, self.config = model, tokenizer, head, config
+
+    @classmethod
+    def load(cls, adapter_dir: str | Path | None = None, model_dir: str | Path | None = None) -> "Tagger":
+        """The base model (the embedded default unless ``model_dir``) with a trained adapter."""
+        adapter_dir = Path(adapter_dir or DEFAULT_ADAPTER_DIR)
+        try:
+            config = json.loads((adapter_dir / CONFIG_FILE).read_text())
+        except (OSError, ValueError) as error:
+            raise ModelUnavailable(f"no usable tagger adapter at {adapter_dir} ({error}); "
+                                   "train one with `dictbash train model`") from None
+        if config.get("format_version") != FORMAT_VERSION or tuple(config.get("tags", ())) != TAGS:
+            raise ModelUnavailable(
+                f"the adapter at {adapter_dir} was made for tagger format "
+                f"{config.get('format_version')} with other tags; this dictbash reads format "
+                f"{FORMAT_VERSION}: retrain with `dictbash train model`")
+        if config.get("prompt") != fingerprint():
+            raise ModelUnavailable(
+                f"the adapter at {adapter_dir} was trained with another prompt than "
+                "models/prompt.py defines now: retrain with `dictbash train model`")
+        mx, nn, mlx_lm = import_mlx()
+        model_dir = Path(model_dir) if model_dir else default_model_dir()
+        if not (model_dir / "config.json").is_file():
+            raise ModelUnavailable(f"no mlx-lm model at {model_dir}")
+        try:
+            model, tokenizer = mlx_lm.load(str(model_dir), adapter_path=str(adapter_dir))
+            head = nn.Linear(config["hidden_size"], len(TAGS))
+            head.load_weights(str(adapter_dir / HEAD_FILE))
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelUnavailable(f"the model or adapter is damaged ({error}); reinstall or "
+                                   "retrain with `dictbash train model`") from None
+        model.eval()
+        mx.eval(model.parameters(), head.parameters())
+        return cls(model, tokenizer, head, config)
+
+    def tag_many(self, fragments: list[list[str]]) -> list[list[tuple[str, float]]]:
+        """(tag, probability) for each word of each fragment, one batched forward pass."""
+        import mlx.core as mx
+
+        encoded = [tagging_tokens(self.tokenizer, words) for words in fragments]
+        ids, positions = batch_arrays(mx, encoded)
+        probs = mx.softmax(word_logits(self.model, self.head, ids, positions), axis=-1)
+        best = mx.argmax(probs, axis=-1)
+        confidence = mx.max(probs, axis=-1)
+        mx.eval(best, confidence)
+        best, confidence = best.tolist(), confidence.tolist()
+        return [[(TAGS[best[b][k]], confidence[b][k]) for k in range(len(words))]
+                for b, words in enumerate(fragments)]
