@@ -149,6 +149,67 @@ def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
     }
 
 
+def model_probe(fragments: int = 60) -> None:
+    """Run in a fresh process by ``bench_model``: prints the model's figures as JSON.
+
+    Tagging (the shipped framing: one forward pass a fragment) is timed fragment by fragment
+    on held-out loose, natural and chaotic speech; generation (the framing it replaced:
+    protocol words written token by token) is timed on the same model for comparison.
+    """
+    import resource
+    import sys
+
+    from processor import normalize_words
+
+    started = time.perf_counter()
+    from models.tagger import Tagger, import_mlx
+
+    import_mlx()
+    imported = time.perf_counter()
+    tagger = Tagger.load()
+    loaded = time.perf_counter()
+    rows = []
+    for level in ("loose", "natural", "chaotic"):
+        lines = (DATA / f"{level}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows += [json.loads(line)["dictated"] for line in lines[: fragments // 3]]
+    tagger.tag_many([normalize_words(rows[0])])  # warm-up
+    latencies, tokens = [], []
+    for text in rows:
+        words = normalize_words(text)
+        start = time.perf_counter()
+        tagger.tag_many([words])
+        latencies.append((time.perf_counter() - start) * 1000)
+        tokens.append(len(tagger.tokenizer.encode(" ".join(words))))
+    from mlx_lm import generate
+
+    gen = []
+    for text in rows[:5]:
+        prompt = tagger.tokenizer.apply_chat_template(
+            [{"role": "user", "content": text}], add_generation_prompt=True, tokenize=False)
+        start = time.perf_counter()
+        generate(tagger.model, tagger.tokenizer, prompt, max_tokens=20)
+        gen.append((time.perf_counter() - start) * 1000)
+    json.dump({
+        "import_s": round(imported - started, 2), "load_s": round(loaded - imported, 2),
+        "tag_ms_per_fragment": summary(latencies),
+        "fragment_tokens": summary(tokens),
+        "generate_20_tokens_ms": summary(gen),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }, sys.stdout)
+
+
+def bench_model() -> dict:
+    """The model's load time, latency per fragment and peak memory, in a fresh process."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", "from bench.microbench import model_probe; model_probe()"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        return {"error": (run.stderr.strip().splitlines() or ["model probe failed"])[-1]}
+    return json.loads(run.stdout)
+
+
 def run() -> dict:
     utterances = load_utterances()
     return {
@@ -156,6 +217,7 @@ def run() -> dict:
         "processor": bench_processor(utterances),
         "speaker": bench_speaker(utterances),
         "classifiers": bench_classifiers(),
+        "model": bench_model(),
     }
 
 
@@ -177,6 +239,18 @@ def _print(figures: dict) -> None:
     print(f"segmenter  fit {m['fit_s']:6.2f} s  (median of {m['fits']}, "
           f"{m['training_words']} words)   segment median {m['segment_us']['median']:5.1f} us"
           f"   p95 {m['segment_us']['p95']:5.1f} us per utterance")
+    model = figures["model"]
+    if "error" in model:
+        print(f"model      unavailable: {model['error']}")
+        return
+    t = model["tag_ms_per_fragment"]
+    print(f"model      import {model['import_s']:.2f} s, load {model['load_s']:.2f} s, "
+          f"peak memory {model['peak_rss_mb']} MB")
+    print(f"  tagging    median {t['median']:6.0f} ms   p95 {t['p95']:6.0f} ms per fragment "
+          f"({t['n']} held-out fragments, median {model['fragment_tokens']['median']:.0f} tokens)")
+    g = model["generate_20_tokens_ms"]
+    print(f"  generating 20 tokens (the framing not taken): median {g['median']:6.0f} ms, "
+          f"{g['median'] / t['median']:.1f}x tagging")
 
 
 def main(json_out: str | None = None) -> int:

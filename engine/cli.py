@@ -22,7 +22,7 @@ def _convert(args: argparse.Namespace) -> int:
         print("dictbash convert: give the dictation as arguments or on standard input "
               "(one utterance a line)", file=sys.stderr)
         return EXIT_USAGE
-    engine = Engine(use_model=not args.no_model)
+    engine = Engine(model_dir=args.model, adapter_dir=args.adapter, use_model=not args.no_model)
     converted = 0
     for result in engine.convert_many(utterances):
         converted += result.route != "unchanged"
@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="show which spoken words produced which characters")
     convert.add_argument("--no-model", action="store_true",
                          help="never load the model: the processor renders every command")
+    convert.add_argument("--model", metavar="DIR",
+                         help="an mlx-lm model directory (default: the embedded SmolLM2-135M)")
+    convert.add_argument("--adapter", metavar="DIR",
+                         help="the tagger adapter trained for that model (default: the shipped one)")
     convert.set_defaults(func=_convert)
 
     bench = sub.add_parser(

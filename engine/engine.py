@@ -127,7 +127,8 @@ class Engine:
             if found.kind != "command":
                 plan.spans.append(Span("prose", found.start, found.end, said, said))
                 continue
-            if not self._gate.needs_model(said):
+            whole = found.start == 0 and found.end == len(words)  # the gate has judged it
+            if not whole and not self._gate.needs_model(said):
                 plan.spans.append(self._by_processor(plan, found.start, found.end))
             elif found.end - found.start > MAX_MODEL_WORDS:
                 plan.warnings.append(f"a command of {found.end - found.start} words is too long "
@@ -168,16 +169,17 @@ class Engine:
             tagged = tagger.tag_many(fragments) if tagger is not None else None
         elapsed = _ms(start)
         for k, (plan, span) in enumerate(pending):
+            where = next(i for i, s in enumerate(plan.spans) if s is span)
             if tagged is None:
                 plan.warnings.append(f"model unavailable ({self._tagger_error}): processor only")
-                plan.spans[plan.spans.index(span)] = self._by_processor(plan, span.start, span.end, 0.3)
+                plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.3)
                 continue
             plan.timings_ms["model"] = round(elapsed / len(pending), 3)
             tags = [tag for tag, _ in tagged[k]]
             protocol = tags_to_protocol(fragments[k], tags)
             if not protocol:
                 plan.warnings.append("the model dropped every word of a command: processor only")
-                plan.spans[plan.spans.index(span)] = self._by_processor(plan, span.start, span.end, 0.2)
+                plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.2)
                 continue
             span.protocol = " ".join(protocol)
             span.output = processor.process(span.protocol)

@@ -1,7 +1,8 @@
 """The fragment tagger: an mlx-lm model with LoRA layers and a linear head over its hidden states.
 
 One forward pass tags every word of a fragment (``models.tags``); the head reads the final
-hidden state at each word's last token in the echoed copy (``models.prompt.tagging_tokens``).
+hidden state at each word's last token in the echoed copy (``models.prompt.tagging_tokens``)
+together with the word-kind features of its neighbourhood (``models.features``).
 The adapter directory holds mlx-lm's adapter files (``adapters.safetensors``,
 ``adapter_config.json``: ``mlx_lm.load(model, adapter_path=...)`` reads them) and, beside
 them, the head (``tagger_head.safetensors``) and its configuration (``tagger_config.json``).
@@ -13,13 +14,18 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
+
 from .base import ModelUnavailable, default_model_dir, preload_openblas
+from .features import KINDS, OFFSETS, SIZE, word_features
 from .prompt import fingerprint, tagging_tokens
 from .tags import TAGS
 
 HEAD_FILE = "tagger_head.safetensors"
 CONFIG_FILE = "tagger_config.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+FEATURES = {"kinds": list(KINDS), "offsets": list(OFFSETS)}
+"""The word-kind features the head was trained with; an adapter records them."""
 DEFAULT_ADAPTER_DIR = Path(__file__).parent / "adapter"
 
 
@@ -37,22 +43,23 @@ def import_mlx():
     return mx, nn, mlx_lm
 
 
-def batch_arrays(mx, encoded: list[tuple[list[int], list[int]]]):
-    """Right-padded token ids [B, T] and word positions [B, W] (padding points at 0)."""
+def batch_arrays(mx, encoded: list[tuple[list[int], list[int]]], features: list):
+    """Right-padded token ids [B, T], word positions [B, W] (padding points at 0) and word
+    features [B, W, SIZE]."""
     width = max(len(ids) for ids, _ in encoded)
     words = max(len(pos) for _, pos in encoded)
     ids = mx.array([i + [0] * (width - len(i)) for i, _ in encoded])
     positions = mx.array([p + [0] * (words - len(p)) for _, p in encoded])
-    return ids, positions
+    feats = mx.array(np.stack([np.pad(f, ((0, words - len(f)), (0, 0))) for f in features]))
+    return ids, positions, feats
 
 
-def word_logits(model, head, ids, positions):
-    """Tag logits [B, W, len(TAGS)] at the given word positions."""
+def head_logits(head, hidden, positions, features):
+    """Tag logits [B, W, len(TAGS)]: the head over each word's final hidden state and kinds."""
     import mlx.core as mx
 
-    hidden = model.model(ids)
     picked = mx.take_along_axis(hidden, positions[..., None], axis=1)
-    return head(picked)
+    return head(mx.concatenate([picked, features], axis=-1))
 
 
 class Tagger:
@@ -70,7 +77,8 @@ class Tagger:
         except (OSError, ValueError) as error:
             raise ModelUnavailable(f"no usable tagger adapter at {adapter_dir} ({error}); "
                                    "train one with `dictbash train model`") from None
-        if config.get("format_version") != FORMAT_VERSION or tuple(config.get("tags", ())) != TAGS:
+        if (config.get("format_version") != FORMAT_VERSION or tuple(config.get("tags", ())) != TAGS
+                or config.get("features") != FEATURES):
             raise ModelUnavailable(
                 f"the adapter at {adapter_dir} was made for tagger format "
                 f"{config.get('format_version')} with other tags; this dictbash reads format "
@@ -85,9 +93,9 @@ class Tagger:
             raise ModelUnavailable(f"no mlx-lm model at {model_dir}")
         try:
             model, tokenizer = mlx_lm.load(str(model_dir), adapter_path=str(adapter_dir))
-            head = nn.Linear(config["hidden_size"], len(TAGS))
+            head = nn.Linear(config["hidden_size"] + SIZE, len(TAGS))
             head.load_weights(str(adapter_dir / HEAD_FILE))
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, RuntimeError) as error:
             raise ModelUnavailable(f"the model or adapter is damaged ({error}); reinstall or "
                                    "retrain with `dictbash train model`") from None
         model.eval()
@@ -99,8 +107,9 @@ class Tagger:
         import mlx.core as mx
 
         encoded = [tagging_tokens(self.tokenizer, words) for words in fragments]
-        ids, positions = batch_arrays(mx, encoded)
-        probs = mx.softmax(word_logits(self.model, self.head, ids, positions), axis=-1)
+        ids, positions, feats = batch_arrays(mx, encoded, [word_features(w) for w in fragments])
+        logits = head_logits(self.head, self.model.model(ids), positions, feats)
+        probs = mx.softmax(logits, axis=-1)
         best = mx.argmax(probs, axis=-1)
         confidence = mx.max(probs, axis=-1)
         mx.eval(best, confidence)

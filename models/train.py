@@ -16,17 +16,21 @@ import resource
 import time
 from pathlib import Path
 
+import numpy as np
+
 from . import data
 from .base import ModelUnavailable, default_model_dir
 from .prompt import fingerprint, tagging_tokens
-from .tagger import CONFIG_FILE, FORMAT_VERSION, HEAD_FILE, batch_arrays, import_mlx
+from .features import SIZE, word_features
+from .tagger import (CONFIG_FILE, FEATURES, FORMAT_VERSION, HEAD_FILE, batch_arrays, head_logits,
+                     import_mlx)
 from .tags import TAG_INDEX, TAGS, align
 
 LORA = {"rank": 8, "scale": 20.0, "dropout": 0.0}
 
 
 def _examples(mx, model, tokenizer, path: Path, frozen: int) -> list[tuple]:
-    """(hidden states after the frozen layers, word positions, tag indices) for each row.
+    """(hidden states after the frozen layers, word positions, tags, word features) a row.
 
     Only the top layers carry LoRA, so what the frozen layers below them compute never
     changes during training: it is computed once here instead of at every step.
@@ -37,44 +41,46 @@ def _examples(mx, model, tokenizer, path: Path, frozen: int) -> list[tuple]:
     encoded = []
     for words, answer in data.load_pairs(path):
         ids, positions = tagging_tokens(tokenizer, words)
-        encoded.append((ids, positions, [TAG_INDEX[t] for t in align(words, answer)]))
+        encoded.append((ids, positions, [TAG_INDEX[t] for t in align(words, answer)],
+                        word_features(words)))
     out = []
     for k in range(0, len(encoded), 16):
         chunk = encoded[k:k + 16]
-        ids, _ = batch_arrays(mx, [(e[0], e[1]) for e in chunk])
+        ids, _, _ = batch_arrays(mx, [(e[0], e[1]) for e in chunk], [e[3] for e in chunk])
         h = lm.embed_tokens(ids)
         mask = create_attention_mask(h, None)
         for layer in lm.layers[:frozen]:
             h = layer(h, mask, cache=None)
         mx.eval(h)
-        out += [(h[b, :len(e[0])], e[1], e[2]) for b, e in enumerate(chunk)]
+        out += [(h[b, :len(e[0])], e[1], e[2], e[3]) for b, e in enumerate(chunk)]
     return out
 
 
 def _batch(mx, examples):
-    """Padded hidden states [B, T, H], word positions [B, W] and tags [B, W] (-1 padding)."""
+    """Padded hidden states [B, T, H], word positions [B, W], tags [B, W] (-1 padding) and
+    word features [B, W, SIZE]."""
     width = max(e[0].shape[0] for e in examples)
     hidden = mx.stack([mx.pad(e[0], [(0, width - e[0].shape[0]), (0, 0)]) for e in examples])
     words = max(len(e[1]) for e in examples)
     positions = mx.array([e[1] + [0] * (words - len(e[1])) for e in examples])
     targets = mx.array([e[2] + [-1] * (words - len(e[2])) for e in examples])
-    return hidden, positions, targets
+    feats = mx.array(np.stack([np.pad(e[3], ((0, words - len(e[3])), (0, 0))) for e in examples]))
+    return hidden, positions, targets, feats
 
 
-def _top_logits(mx, model, head, hidden, positions, frozen: int):
-    """Tag logits from the layers above ``frozen``: the same arithmetic as ``word_logits``."""
+def _top_logits(model, head, hidden, positions, feats, frozen: int):
+    """Tag logits from the layers above ``frozen``: the same arithmetic as the full model."""
     from mlx_lm.models.base import create_attention_mask
 
     lm = model.model
     mask = create_attention_mask(hidden, None)
     for layer in lm.layers[frozen:]:
         hidden = layer(hidden, mask, cache=None)
-    picked = mx.take_along_axis(lm.norm(hidden), positions[..., None], axis=1)
-    return head(picked)
+    return head_logits(head, lm.norm(hidden), positions, feats)
 
 
-def _loss(mx, nn, model, head, hidden, positions, targets, frozen):
-    logits = _top_logits(mx, model, head, hidden, positions, frozen)
+def _loss(mx, nn, model, head, hidden, positions, targets, feats, frozen):
+    logits = _top_logits(model, head, hidden, positions, feats, frozen)
     mask = targets >= 0
     losses = nn.losses.cross_entropy(logits, mx.maximum(targets, 0), reduction="none")
     correct = (mx.argmax(logits, axis=-1) == targets) & mask
@@ -103,7 +109,7 @@ def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters:
     model.freeze()
     linear_to_lora_layers(model, num_layers, LORA)
     hidden = model.args.hidden_size
-    head = nn.Linear(hidden, len(TAGS))
+    head = nn.Linear(hidden + SIZE, len(TAGS))
 
     class Trainable(nn.Module):
         def __init__(self):
@@ -129,9 +135,12 @@ def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters:
         order = rng.sample(range(len(train_set)), len(train_set))  # replay the shuffles on resume
     cursor = start_step * batch_size % len(train_set)
 
-    optimizer = optim.Adam(learning_rate=learning_rate)
+    optimizer = optim.Adam(learning_rate=optim.cosine_decay(learning_rate, iters, learning_rate / 20))
+    if start_step:
+        optimizer.init(trainable.trainable_parameters())
+        optimizer.state["step"] = mx.array(start_step, dtype=mx.uint64)
     step_fn = nn.value_and_grad(
-        trainable, lambda h, pos, tgt: _loss(mx, nn, model, head, h, pos, tgt, frozen)[0])
+        trainable, lambda h, pos, tgt, f: _loss(mx, nn, model, head, h, pos, tgt, f, frozen)[0])
 
     def save(step: int) -> None:
         adapter_dir.mkdir(parents=True, exist_ok=True)
@@ -142,7 +151,7 @@ def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters:
             {"fine_tune_type": "lora", "num_layers": num_layers, "lora_parameters": LORA}, indent=2))
         (adapter_dir / CONFIG_FILE).write_text(json.dumps(
             {"format_version": FORMAT_VERSION, "tags": list(TAGS), "hidden_size": hidden,
-             "prompt": fingerprint(),
+             "prompt": fingerprint(), "features": FEATURES,
              "base": base.name, "steps": step, "batch_size": batch_size,
              "learning_rate": learning_rate}, indent=2))
         state_file.write_text(json.dumps({"step": step, "history": history}))
@@ -200,8 +209,8 @@ def add_train_parser(train_subparsers) -> None:
     cmd.add_argument("--base", type=Path, help="an mlx-lm model directory (default: SmolLM2-135M)")
     cmd.add_argument("--data", type=Path, help="folder with train.jsonl and valid.jsonl "
                      "(default: generate them into OUT/data)")
-    cmd.add_argument("--size", type=int, default=3000, help="rows to generate (default 3000)")
-    cmd.add_argument("--iters", type=int, default=450)
+    cmd.add_argument("--size", type=int, default=4000, help="rows to generate (default 4000)")
+    cmd.add_argument("--iters", type=int, default=800)
     cmd.add_argument("--batch-size", type=int, default=8)
     cmd.add_argument("--num-layers", type=int, default=8, help="top layers given LoRA")
     cmd.add_argument("--learning-rate", type=float, default=2e-4)

@@ -1,0 +1,117 @@
+"""The library call and the CLI as a user meets them: routes, fallbacks, bad input, exit codes."""
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from engine import Engine
+from engine.cli import main
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine()
+
+
+def test_strict_goes_to_the_processor(engine):
+    result = engine.convert("git space push space dash u space origin space main")
+    assert (result.output, result.route, result.warnings) == ("git push -u origin main", "processor", [])
+    assert "gate" in result.timings_ms and "model" not in result.timings_ms
+
+
+def test_recogniser_text_of_strict_speech_stays_on_the_processor(engine):
+    result = engine.convert("LS space dash LA.")
+    assert (result.output, result.route) == ("ls -la", "processor")
+
+
+def test_prose_only_comes_back_unchanged(engine):
+    for prose in ("three files in the folder", "add a dash of salt", "meet me at noon"):
+        result = engine.convert(prose)
+        assert (result.output, result.route) == (prose, "unchanged")
+
+
+def test_loose_speech_goes_to_the_model(engine):
+    result = engine.convert("git push minus u origin main")
+    assert result.route == "model"
+    assert result.output == "git push -u origin main"
+    assert result.spans[0].protocol == "git space push space minus u space origin space main"
+
+
+def test_mixed_speech_keeps_the_prose_as_said(engine):
+    result = engine.convert("First run npm space install then wait")
+    assert result.route == "mixed"
+    assert result.output == "First run npm install then wait"
+    assert [s.kind for s in result.spans] == ["prose", "command", "prose"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02 \ufffd", "🙂 ∑ 日本語", "dash " * 20000])
+def test_bad_input_never_raises(engine, text):
+    result = engine.convert(text)
+    assert isinstance(result.output, str)
+    if not text.strip():
+        assert result.route == "unchanged" and "nothing to convert" in result.warnings
+
+
+def test_huge_command_is_rendered_without_the_model(engine):
+    result = engine.convert("git push minus u origin main " * 100)
+    assert any("too long for the model" in w for w in result.warnings) or result.route == "unchanged"
+
+
+def test_missing_model_falls_back_to_the_processor(tmp_path):
+    result = Engine(adapter_dir=tmp_path / "no-adapter").convert("git push minus u origin main")
+    assert result.route == "processor"
+    assert result.output == "gitpush-uoriginmain"
+    assert any(w.startswith("model unavailable") and "processor only" in w for w in result.warnings)
+
+
+def test_missing_classifiers_fall_back_to_the_processor(monkeypatch):
+    from classifiers import Gate
+
+    def broken(*_args, **_kwargs):
+        raise OSError("gate.npz: no such file")
+
+    monkeypatch.setattr(Gate, "load", broken)
+    result = Engine().convert("ls space dash l")
+    assert result.output == "ls -l"
+    assert any("classifiers unavailable" in w for w in result.warnings)
+
+
+def test_convert_many_matches_convert_and_threads_agree(engine):
+    texts = ["ls space dash l", "git push minus u origin main", "add a dash of salt",
+             "okay so make space test please"]
+    one_by_one = [engine.convert(t).output for t in texts]
+    assert [r.output for r in engine.convert_many(texts)] == one_by_one
+    results = {}
+
+    def work(k):
+        results[k] = [engine.convert(t).output for t in texts]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == one_by_one for r in results.values())
+
+
+def test_cli_convert_exit_codes_and_json(capsys):
+    assert main(["convert", "git space status"]) == 0
+    assert capsys.readouterr().out == "git status\n"
+    assert main(["convert", "three files in the folder"]) == 1
+    assert capsys.readouterr().out == "three files in the folder\n"
+    assert main(["convert", "--json", "ls space dash l"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["route"] == "processor" and record["output"] == "ls -l"
+    assert main(["convert", "--explain", "ls space dash l"]) == 0
+    assert "symbol" in capsys.readouterr().out
+
+
+def test_cli_reads_lines_from_stdin_and_rejects_bad_usage():
+    run = subprocess.run([sys.executable, "-m", "engine.cli", "convert"], input="ls space dash l\ncd space dot dot\n",
+                         capture_output=True, text=True)
+    assert (run.returncode, run.stdout) == (0, "ls -l\ncd ..\n")
+    bad = subprocess.run([sys.executable, "-m", "engine.cli", "convert", "--nope"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -1,0 +1,122 @@
+"""The model path: tags, the one prompt definition, the shipped adapter, training, failures."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+from models.base import ModelUnavailable
+from models.data import build, validate
+from models.prompt import SYSTEM_PROMPT, fingerprint, messages, tagging_tokens
+from models.tagger import CONFIG_FILE, DEFAULT_ADAPTER_DIR, Tagger
+from models.tags import TAGS, align, tags_to_protocol
+from processor import process
+
+DATA = Path(__file__).parent.parent / "bench" / "data"
+
+
+@pytest.mark.parametrize("said,protocol,tags", [
+    ("git push minus u", "git space push space minus u",
+     ["keep", "space keep", "space keep", "keep"]),
+    ("grep dash i no wait dash r todo", "grep space dash r space todo",
+     ["keep", "drop", "drop", "drop", "drop", "space keep", "keep", "space keep"]),
+    ("so the command is make space test", "make space test",
+     ["drop", "drop", "drop", "drop", "keep", "keep", "keep"]),
+    ("ls scratch that pwd", "pwd", ["drop", "drop", "drop", "keep"]),
+    ("head dash n to file", "head space dash n space two space file",
+     ["keep", "space keep", "keep", "space replace two", "space keep"]),
+])
+def test_align_and_render_tags(said, protocol, tags):
+    words = said.split()
+    assert align(words, protocol.split()) == tags
+    assert tags_to_protocol(words, tags) == protocol.split()
+
+
+def test_align_refuses_answers_with_invented_words():
+    assert align("git push".split(), "git space pull".split()) is None
+    assert align("ls".split(), "ls space ls".split()) is None
+
+
+def test_training_data_uses_the_prompt_and_is_valid(tmp_path):
+    train, valid = build(size=60, seed=1)
+    assert all(row["messages"][0]["content"] == SYSTEM_PROMPT for row in train + valid)
+    for row in train:
+        user, answer = row["messages"][1]["content"], row["messages"][2]["content"]
+        assert user != answer and process(user) != process(answer)
+    path = tmp_path / "train.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in train))
+    assert validate([path, *sorted(DATA.glob("*.jsonl"))]) == []
+
+
+def test_validation_fails_on_a_bad_row(tmp_path):
+    path = tmp_path / "train.jsonl"
+    rows = [messages("git push", "git space pull"), messages("ls", "ls")]
+    path.write_text("".join(json.dumps({"messages": m}) + "\n" for m in rows))
+    problems = validate([path])
+    assert any(":1:" in p and "tagging" in p for p in problems)
+    assert any(":2:" in p and "identity" in p for p in problems)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return Tagger.load()
+
+
+def test_inference_uses_the_prompt_the_adapter_was_trained_with(tagger):
+    config = json.loads((DEFAULT_ADAPTER_DIR / CONFIG_FILE).read_text())
+    assert config["prompt"] == fingerprint() and config["tags"] == list(TAGS)
+    ids, positions = tagging_tokens(tagger.tokenizer, ["ls", "minus", "la"])
+    prompt = tagger.tokenizer.apply_chat_template(messages("ls minus la"), add_generation_prompt=True,
+                                                  tokenize=False)
+    assert SYSTEM_PROMPT in prompt
+    assert tagger.tokenizer.decode(ids).startswith(prompt)
+    assert len(positions) == 3 and positions[-1] == len(ids) - 1
+
+
+def test_shipped_adapter_on_held_out_loose_speech(tagger):
+    rows = [json.loads(line) for line in (DATA / "loose.jsonl").read_text().splitlines()][:40]
+    fragments = [r["dictated"].split() for r in rows]
+    right = 0
+    for row, words, tagged in zip(rows, fragments, tagger.tag_many(fragments)):
+        protocol = tags_to_protocol(words, [t for t, _ in tagged])
+        right += process(" ".join(protocol)) == row["expected"]
+    # measured 19 of 40 with the shipped adapter (the processor alone: 0); see README
+    assert right >= 17
+
+
+def test_adapter_for_another_prompt_is_refused(tmp_path):
+    adapter = tmp_path / "adapter"
+    shutil.copytree(DEFAULT_ADAPTER_DIR, adapter, ignore=shutil.ignore_patterns("data"))
+    config = json.loads((adapter / CONFIG_FILE).read_text())
+    config["prompt"] = "0" * 16
+    (adapter / CONFIG_FILE).write_text(json.dumps(config))
+    with pytest.raises(ModelUnavailable, match="another prompt"):
+        Tagger.load(adapter)
+
+
+def test_missing_or_corrupt_adapter_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelUnavailable, match="dictbash train model"):
+        Tagger.load(tmp_path / "nowhere")
+    adapter = tmp_path / "adapter"
+    shutil.copytree(DEFAULT_ADAPTER_DIR, adapter, ignore=shutil.ignore_patterns("data"))
+    (adapter / "tagger_head.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelUnavailable, match="damaged"):
+        Tagger.load(adapter)
+
+
+def test_training_command_smoke(tmp_path):
+    out = tmp_path / "adapter"
+    assert main(["train", "model", "--out", str(out), "--size", "40", "--iters", "2",
+                 "--batch-size", "4", "--num-layers", "2"]) == 0
+    for name in ("adapters.safetensors", "adapter_config.json", "tagger_head.safetensors",
+                 CONFIG_FILE, "training.json"):
+        assert (out / name).is_file()
+    assert json.loads((out / "adapter_config.json").read_text())["num_layers"] == 2
+    loaded = Tagger.load(out)
+    assert len(loaded.tag_many([["ls", "minus", "l"]])[0]) == 3
+    # resume continues from the checkpoint to the new total
+    assert main(["train", "model", "--out", str(out), "--iters", "3", "--batch-size", "4",
+                 "--num-layers", "2", "--resume"]) == 0
+    assert json.loads((out / CONFIG_FILE).read_text())["steps"] == 3
