@@ -9,6 +9,7 @@ READY := $(VENV)/.ready
 
 run: $(READY)
 	$(VENV)/bin/dictbash convert "git space status"
+	$(VENV)/bin/dictbash convert "okay so git push minus u origin main please"
 
 test: $(READY)
 	$(VENV)/bin/python -m pytest
