@@ -10,8 +10,6 @@ EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from processor import explain
-
     from .engine import Engine
 
     if args.text:

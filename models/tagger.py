@@ -43,15 +43,18 @@ def import_mlx():
     return mx, nn, mlx_lm
 
 
-def batch_arrays(mx, encoded: list[tuple[list[int], list[int]]], features: list):
-    """Right-padded token ids [B, T], word positions [B, W] (padding points at 0) and word
-    features [B, W, SIZE]."""
-    width = max(len(ids) for ids, _ in encoded)
-    words = max(len(pos) for _, pos in encoded)
-    ids = mx.array([i + [0] * (width - len(i)) for i, _ in encoded])
-    positions = mx.array([p + [0] * (words - len(p)) for _, p in encoded])
+def pad_ids(mx, ids: list[list[int]]):
+    """Right-padded token ids [B, T]."""
+    width = max(len(i) for i in ids)
+    return mx.array([i + [0] * (width - len(i)) for i in ids])
+
+
+def pad_words(mx, positions: list[list[int]], features: list):
+    """Word positions [B, W] (padding points at token 0) and word features [B, W, SIZE]."""
+    words = max(len(p) for p in positions)
+    padded = mx.array([p + [0] * (words - len(p)) for p in positions])
     feats = mx.array(np.stack([np.pad(f, ((0, words - len(f)), (0, 0))) for f in features]))
-    return ids, positions, feats
+    return padded, feats
 
 
 def head_logits(head, hidden, positions, features):
@@ -107,7 +110,8 @@ class Tagger:
         import mlx.core as mx
 
         encoded = [tagging_tokens(self.tokenizer, words) for words in fragments]
-        ids, positions, feats = batch_arrays(mx, encoded, [word_features(w) for w in fragments])
+        ids = pad_ids(mx, [i for i, _ in encoded])
+        positions, feats = pad_words(mx, [p for _, p in encoded], [word_features(w) for w in fragments])
         logits = head_logits(self.head, self.model.model(ids), positions, feats)
         probs = mx.softmax(logits, axis=-1)
         best = mx.argmax(probs, axis=-1)

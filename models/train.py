@@ -16,14 +16,12 @@ import resource
 import time
 from pathlib import Path
 
-import numpy as np
-
 from . import data
 from .base import ModelUnavailable, default_model_dir
 from .prompt import fingerprint, tagging_tokens
 from .features import SIZE, word_features
-from .tagger import (CONFIG_FILE, FEATURES, FORMAT_VERSION, HEAD_FILE, batch_arrays, head_logits,
-                     import_mlx)
+from .tagger import (CONFIG_FILE, FEATURES, FORMAT_VERSION, HEAD_FILE, head_logits, import_mlx,
+                     pad_ids, pad_words)
 from .tags import TAG_INDEX, TAGS, align
 
 LORA = {"rank": 8, "scale": 20.0, "dropout": 0.0}
@@ -46,8 +44,7 @@ def _examples(mx, model, tokenizer, path: Path, frozen: int) -> list[tuple]:
     out = []
     for k in range(0, len(encoded), 16):
         chunk = encoded[k:k + 16]
-        ids, _, _ = batch_arrays(mx, [(e[0], e[1]) for e in chunk], [e[3] for e in chunk])
-        h = lm.embed_tokens(ids)
+        h = lm.embed_tokens(pad_ids(mx, [e[0] for e in chunk]))
         mask = create_attention_mask(h, None)
         for layer in lm.layers[:frozen]:
             h = layer(h, mask, cache=None)
@@ -61,10 +58,9 @@ def _batch(mx, examples):
     word features [B, W, SIZE]."""
     width = max(e[0].shape[0] for e in examples)
     hidden = mx.stack([mx.pad(e[0], [(0, width - e[0].shape[0]), (0, 0)]) for e in examples])
-    words = max(len(e[1]) for e in examples)
-    positions = mx.array([e[1] + [0] * (words - len(e[1])) for e in examples])
+    positions, feats = pad_words(mx, [e[1] for e in examples], [e[3] for e in examples])
+    words = positions.shape[1]
     targets = mx.array([e[2] + [-1] * (words - len(e[2])) for e in examples])
-    feats = mx.array(np.stack([np.pad(e[3], ((0, words - len(e[3])), (0, 0))) for e in examples]))
     return hidden, positions, targets, feats
 
 
