@@ -9,9 +9,39 @@ import sys
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
 
-def _convert(args: argparse.Namespace) -> int:
+def _settings(args: argparse.Namespace):
+    """The settings in effect: config file, then the flags given on this command line."""
+    from .config import load_settings
+
+    flags = {"model": "model", "adapter": "adapter", "recogniser": "recogniser",
+             "microphone": "microphone", "key": "push_to_talk_key", "mode": "mode",
+             "threads": "threads"}
+    overrides = {key: getattr(args, flag, None) for flag, key in flags.items()}
+    if getattr(args, "no_model", False):
+        overrides["use_model"] = False
+    return load_settings(overrides)
+
+
+def _engine(settings):
     from .engine import Engine
 
+    return Engine(model_dir=settings.model or None, adapter_dir=settings.adapter or None,
+                  use_model=settings.use_model)
+
+
+def _print_result(result, args: argparse.Namespace, extra: dict | None = None) -> None:
+    """One converted utterance as ``convert`` and ``transcribe`` print it."""
+    if args.json:
+        print(json.dumps({**(extra or {}), **result.to_dict()}, ensure_ascii=False))
+    else:
+        print(result.output)
+    if getattr(args, "explain", False):
+        _explain(result)
+    for warning in result.warnings:
+        print(f"dictbash: {warning}", file=sys.stderr)
+
+
+def _convert(args: argparse.Namespace) -> int:
     if args.text:
         utterances = [" ".join(args.text)]
     elif not sys.stdin.isatty():
@@ -20,19 +50,99 @@ def _convert(args: argparse.Namespace) -> int:
         print("dictbash convert: give the dictation as arguments or on standard input "
               "(one utterance a line)", file=sys.stderr)
         return EXIT_USAGE
-    engine = Engine(model_dir=args.model, adapter_dir=args.adapter, use_model=not args.no_model)
+    engine = _engine(_settings(args))
     converted = 0
     for result in engine.convert_many(utterances):
         converted += result.route != "unchanged"
-        if args.json:
-            print(json.dumps(result.to_dict(), ensure_ascii=False))
-        else:
-            print(result.output)
-        if args.explain:
-            _explain(result)
-        for warning in result.warnings:
-            print(f"dictbash: {warning}", file=sys.stderr)
+        _print_result(result, args)
     return EXIT_OK if converted else EXIT_NOTHING
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    """Audio files through the recogniser and the engine, one command a file."""
+    from .audio import AudioError, load_audio
+    from .recognizer import Recognizer, RecognizerUnavailable
+
+    settings = _settings(args)
+    try:
+        recognizer = Recognizer(settings.recogniser or None, threads=settings.threads)
+    except RecognizerUnavailable as error:
+        print(f"dictbash transcribe: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    engine, status = _engine(settings), EXIT_NOTHING
+    for path in args.files:
+        try:
+            audio = load_audio(path)
+        except AudioError as error:
+            print(f"dictbash transcribe: {error}", file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        for note in audio.notes:
+            print(f"dictbash: {note}", file=sys.stderr)
+        transcript = recognizer.transcribe(audio.samples)
+        if not transcript.text:
+            print(f"dictbash transcribe: no speech heard in {path} (silence or noise): "
+                  "nothing typed", file=sys.stderr)
+            continue
+        result = engine.convert(transcript.text)
+        _print_result(result, args, {"file": str(path), "heard": transcript.text,
+                                     "recogniser_raw": transcript.raw,
+                                     "audio_s": round(transcript.audio_s, 3),
+                                     "recogniser_s": round(transcript.elapsed_s, 3)})
+        if result.route != "unchanged" and status != EXIT_USAGE:
+            status = EXIT_OK
+    return status
+
+
+def _listen(args: argparse.Namespace) -> int:
+    """The live REPL; without a working microphone or recogniser, typed dictation only."""
+    from .audio import AudioError, Microphone, list_microphones
+    from .recognizer import Recognizer, RecognizerUnavailable
+    from .repl import VoiceRepl
+
+    if args.list_microphones:
+        try:
+            print("\n".join(list_microphones()) or "no input devices found")
+            return EXIT_OK
+        except AudioError as error:
+            print(f"dictbash listen: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print("dictbash listen: needs a terminal; for files use dictbash transcribe, for "
+              "text dictbash convert", file=sys.stderr)
+        return EXIT_USAGE
+    settings = _settings(args)
+    recognizer = microphone = None
+    note = ""
+    if args.no_voice:
+        note = "voice off (--no-voice): typed dictation only"
+    else:
+        try:
+            print("loading the recogniser...", file=sys.stderr)
+            recognizer = Recognizer(settings.recogniser or None, threads=settings.threads)
+            microphone = Microphone(settings.microphone or None)
+        except (RecognizerUnavailable, AudioError) as error:
+            note = f"voice off: {error}. Typed dictation still works."
+    from prompt_toolkit.history import FileHistory
+
+    import platformdirs
+    from pathlib import Path
+
+    history_dir = Path(platformdirs.user_data_dir("dictbash"))
+    history_dir.mkdir(parents=True, exist_ok=True)
+    repl = VoiceRepl(_engine(settings), recognizer, microphone, mode=settings.mode,
+                     key=settings.push_to_talk_key, voice_note=note,
+                     history=FileHistory(str(history_dir / "history")))
+    return repl.run()
+
+
+def _config(args: argparse.Namespace) -> int:
+    from .config import config_path, describe
+
+    path = config_path()
+    print(f"# {path} ({'found' if path.is_file() else 'not there yet: create it to change these'})")
+    print(describe(_settings(args)))
+    return EXIT_OK
 
 
 def _explain(result) -> None:
@@ -57,6 +167,22 @@ def _bench(args: argparse.Namespace) -> int:
     return bench_main(args.json_out)
 
 
+def _add_engine_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-model", action="store_true",
+                        help="never load the model: the processor renders every command")
+    parser.add_argument("--model", metavar="DIR",
+                        help="an mlx-lm model directory (default: the embedded SmolLM2-135M)")
+    parser.add_argument("--adapter", metavar="DIR",
+                        help="the tagger adapter trained for that model (default: the shipped one)")
+
+
+def _add_recogniser_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--recogniser", metavar="DIR",
+                        help="a faster-whisper model directory (default: the embedded tiny.en)")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="CPU threads for the recogniser (default 2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dictbash",
@@ -78,13 +204,68 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--json", action="store_true", help="print the whole result as JSON")
     convert.add_argument("--explain", action="store_true",
                          help="show which spoken words produced which characters")
-    convert.add_argument("--no-model", action="store_true",
-                         help="never load the model: the processor renders every command")
-    convert.add_argument("--model", metavar="DIR",
-                         help="an mlx-lm model directory (default: the embedded SmolLM2-135M)")
-    convert.add_argument("--adapter", metavar="DIR",
-                         help="the tagger adapter trained for that model (default: the shipped one)")
+    _add_engine_flags(convert)
     convert.set_defaults(func=_convert)
+
+    transcribe = sub.add_parser(
+        "transcribe", help="transcribe audio files and convert what was said",
+        description="Transcribe dictation from audio files (WAV, FLAC, MP3; any rate or "
+                    "channels) with faster-whisper and print one command a file. Exit 0 "
+                    "converted, 1 nothing heard or nothing to convert, 2 a file or the "
+                    "recogniser could not be used.",
+        epilog="examples:\n  dictbash transcribe take1.wav\n"
+               "  dictbash transcribe --json take1.wav take2.wav\n"
+               "  dictbash transcribe --recogniser ~/models/faster-whisper-base.en take1.wav",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    transcribe.add_argument("files", nargs="+", metavar="FILE", help="audio files")
+    transcribe.add_argument("--json", action="store_true",
+                            help="print the transcript and the whole result as JSON")
+    transcribe.add_argument("--explain", action="store_true",
+                            help="show which spoken words produced which characters")
+    _add_engine_flags(transcribe)
+    _add_recogniser_flags(transcribe)
+    transcribe.set_defaults(func=_transcribe)
+
+    listen = sub.add_parser(
+        "listen", help="the live voice REPL: speak, check, accept",
+        description="Speak a command (push-to-talk or hands-free) or type a dictation; the "
+                    "command appears in an editable prompt. Enter accepts it (printed, and "
+                    "copied where a clipboard tool exists); running it needs a second, explicit "
+                    "confirmation, and destructive commands are flagged first. Say \"scratch "
+                    "that\" or \"undo\" to drop the last result. Ctrl-D quits.",
+        epilog="examples:\n  dictbash listen                   # hold-or-press Ctrl-Space to talk\n"
+               "  dictbash listen --mode vad        # hands-free: speak, pause, done\n"
+               "  dictbash listen --key f2 --microphone 3\n"
+               "  dictbash listen --list-microphones",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    listen.add_argument("--mode", choices=("toggle", "hold", "vad"),
+                        help="toggle: the key starts and stops; hold: talk while the key is "
+                             "held; vad: hands-free, an utterance ends at a pause "
+                             "(default: toggle, or the config file's)")
+    listen.add_argument("--key", metavar="KEY",
+                        help="push-to-talk key, as prompt-toolkit names it: c-space, f2, c-t "
+                             "(default c-space)")
+    listen.add_argument("--microphone", metavar="DEVICE",
+                        help="input device number or name (see --list-microphones)")
+    listen.add_argument("--list-microphones", action="store_true",
+                        help="list the input devices and exit")
+    listen.add_argument("--no-voice", action="store_true",
+                        help="typed dictation only: no recogniser, no microphone")
+    _add_engine_flags(listen)
+    _add_recogniser_flags(listen)
+    listen.set_defaults(func=_listen)
+
+    config = sub.add_parser(
+        "config", help="show the config file's path and the settings in effect",
+        description="Print where the config file is read from ($DICTBASH_CONFIG, or the user "
+                    "config directory) and every setting in effect, as TOML you can paste "
+                    "into it. Flags on other commands override the file.",
+        epilog="example:\n  dictbash config > ~/.config/dictbash/config.toml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    config.set_defaults(func=_config)
 
     bench = sub.add_parser(
         "bench", help="run the microbenchmarks and print medians and p95s",
@@ -111,12 +292,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .config import ConfigError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as error:
+        print(f"dictbash: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":
