@@ -10,6 +10,11 @@ READY := $(VENV)/.ready
 run: $(READY)
 	$(VENV)/bin/dictbash convert "git space status"
 	$(VENV)/bin/dictbash convert "okay so git push minus u origin main please"
+	@if command -v espeak-ng >/dev/null; then \
+	  espeak-ng -v en-us -s 130 -g 8 -w $(VENV)/spoken.wav "python space dash dash version" && \
+	  echo '$(VENV)/bin/dictbash transcribe $(VENV)/spoken.wav   # espeak-ng saying "python space dash dash version"' && \
+	  $(VENV)/bin/dictbash transcribe $(VENV)/spoken.wav; \
+	else echo "(espeak-ng is not installed: skipping the spoken example; see scripts/system-packages.sh)"; fi
 
 test: $(READY)
 	$(VENV)/bin/python -m pytest
