@@ -121,12 +121,13 @@ class VoiceRepl:
             return HTML(f"<b>{self.state}…</b>")
         if self.pending:
             result = self.pending.result
-            line = (f"heard: {_escape(self.pending.heard)!s}   route {result.route}, "
-                    f"confidence {result.confidence:.2f}")
-            if self.pending.dangers:
-                line += f'   <style bg="ansired" fg="ansiwhite"> DESTRUCTIVE: ' \
-                        f'{_escape("; ".join(self.pending.dangers))} </style>'
-            return HTML(line + "   Enter accepts, edit freely, Ctrl-C or \"scratch that\" drops")
+            line = (f"heard: {_escape(self.pending.heard)}   route {result.route}, "
+                    f"confidence {result.confidence:.2f}   Enter accepts, edit freely, "
+                    "Ctrl-C or \"scratch that\" drops")
+            if self.pending.dangers:  # first, where a narrow terminal still shows it
+                line = (f'<style bg="ansired" fg="ansiwhite"> DESTRUCTIVE: '
+                        f'{_escape("; ".join(self.pending.dangers))} </style>   {line}')
+            return HTML(line)
         if not self.voice:
             return HTML(f"type a dictation and press Enter   {_escape(self.voice_note)}")
         if self.mode == "vad":
