@@ -167,6 +167,12 @@ def _bench(args: argparse.Namespace) -> int:
     return bench_main(args.json_out)
 
 
+def _add_output_flags(parser: argparse.ArgumentParser, json_help: str) -> None:
+    parser.add_argument("--json", action="store_true", help=json_help)
+    parser.add_argument("--explain", action="store_true",
+                        help="show which spoken words produced which characters")
+
+
 def _add_engine_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-model", action="store_true",
                         help="never load the model: the processor renders every command")
@@ -201,9 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     convert.add_argument("text", nargs="*", help="the dictation (default: standard input)")
-    convert.add_argument("--json", action="store_true", help="print the whole result as JSON")
-    convert.add_argument("--explain", action="store_true",
-                         help="show which spoken words produced which characters")
+    _add_output_flags(convert, "print the whole result as JSON")
     _add_engine_flags(convert)
     convert.set_defaults(func=_convert)
 
@@ -219,10 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     transcribe.add_argument("files", nargs="+", metavar="FILE", help="audio files")
-    transcribe.add_argument("--json", action="store_true",
-                            help="print the transcript and the whole result as JSON")
-    transcribe.add_argument("--explain", action="store_true",
-                            help="show which spoken words produced which characters")
+    _add_output_flags(transcribe, "print the transcript and the whole result as JSON")
     _add_engine_flags(transcribe)
     _add_recogniser_flags(transcribe)
     transcribe.set_defaults(func=_transcribe)
