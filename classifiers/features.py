@@ -16,7 +16,7 @@ from bench.levels import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, PROSE_T
 from processor.vocabulary import (CASE_STYLES, CASING_PHRASES, NUMBER_WORDS, PROTOCOL_WORDS,
                                   QUOTE_CHARS, SPACE, SYMBOL_PHRASES)
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 """Version of the feature definitions below and in ``gate``/``segmenter``; artifacts carry it."""
 
 RETRAIN_COMMAND = "dictbash train classifiers"
