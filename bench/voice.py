@@ -219,12 +219,30 @@ def report(result: dict, failures: int = 20) -> str:
 
 
 def bench_voice() -> dict:
-    """The figures ``dictbash bench`` prints (no per-row records); {} without espeak-ng."""
+    """The figures ``dictbash bench`` prints (no per-row records); ``{"error": why}`` when
+    espeak-ng or the recogniser is missing."""
+    from engine.recognizer import RecognizerUnavailable
+
     if not espeak_available():
-        return {}
-    result = measure()
+        return {"error": "espeak-ng is not installed (apt-get install espeak-ng)"}
+    try:
+        result = measure()
+    except RecognizerUnavailable as error:
+        return {"error": str(error)}
     result.pop("records")
     return result
+
+
+def summary_line(figures: dict) -> str:
+    """``bench_voice``'s figures in two lines for ``dictbash bench``."""
+    if "error" in figures:
+        return f"voice      skipped: {figures['error']}"
+    return (f"voice      {figures['n']} espeak-ng utterances end to end: exact "
+            f"{figures['strict_exact']:.1%} strict ({figures['strict_n']}), "
+            f"{figures['loose_exact']:.1%} loose ({figures['loose_n']})\n"
+            f"           WER {figures['wer_raw']:.1%} as heard, {figures['wer']:.1%} repaired; "
+            f"real-time factor median {figures['rtf_median']:.2f}; "
+            f"recogniser load {figures['load_s']:.2f} s")
 
 
 if __name__ == "__main__":
