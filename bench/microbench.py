@@ -210,15 +210,20 @@ def bench_model() -> dict:
     return json.loads(run.stdout)
 
 
-def run() -> dict:
+def run(voice: bool = True) -> dict:
     utterances = load_utterances()
-    return {
+    figures = {
         "machine": {"python": platform.python_version(), "processor": platform.machine()},
         "processor": bench_processor(utterances),
         "speaker": bench_speaker(utterances),
         "classifiers": bench_classifiers(),
         "model": bench_model(),
     }
+    if voice:
+        from .voice import bench_voice
+
+        figures["voice"] = bench_voice()
+    return figures
 
 
 def _print(figures: dict) -> None:
@@ -239,7 +244,14 @@ def _print(figures: dict) -> None:
     print(f"segmenter  fit {m['fit_s']:6.2f} s  (median of {m['fits']}, "
           f"{m['training_words']} words)   segment median {m['segment_us']['median']:5.1f} us"
           f"   p95 {m['segment_us']['p95']:5.1f} us per utterance")
-    model = figures["model"]
+    _print_model(figures["model"])
+    if "voice" in figures:
+        from .voice import summary_line
+
+        print(summary_line(figures["voice"]))
+
+
+def _print_model(model: dict) -> None:
     if "error" in model:
         print(f"model      unavailable: {model['error']}")
         return
@@ -253,8 +265,8 @@ def _print(figures: dict) -> None:
           f"{g['median'] / t['median']:.1f}x tagging")
 
 
-def main(json_out: str | None = None) -> int:
-    figures = run()
+def main(json_out: str | None = None, voice: bool = True) -> int:
+    figures = run(voice)
     _print(figures)
     if json_out:
         Path(json_out).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

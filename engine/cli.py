@@ -164,7 +164,7 @@ def _explain(result) -> None:
 def _bench(args: argparse.Namespace) -> int:
     from bench.microbench import main as bench_main
 
-    return bench_main(args.json_out)
+    return bench_main(args.json_out, voice=not args.no_voice)
 
 
 def _add_output_flags(parser: argparse.ArgumentParser, json_help: str) -> None:
@@ -269,10 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
     config.set_defaults(func=_config)
 
     bench = sub.add_parser(
-        "bench", help="run the microbenchmarks and print medians and p95s",
+        "bench", help="run the microbenchmarks and the voice end-to-end figures",
         epilog="example: dictbash bench --json-out bench.json",
     )
     bench.add_argument("--json-out", metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--no-voice", action="store_true",
+                       help="skip the voice figures (80 espeak-ng utterances end to end, "
+                            "a few minutes)")
     bench.set_defaults(func=_bench)
 
     from bench.datacheck import add_data_parser
