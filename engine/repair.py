@@ -7,10 +7,10 @@ protocol words (``processor.vocabulary``), letters, numbers, and the command nam
 subcommands and flag words of the shell, which ``lexicon.txt`` lists (built from the *train*
 pages of the tldr corpus only, by ``bench.voice.write_lexicon``; no held-out page's words).
 
-``Lexicon.repair(words)`` replaces each word the lexicon does not know by the known word that
-sounds most like it (``sound_key``: a coarse phonetic spelling, voicing and vowels folded) and
-joins two heard words into one known word (``car go`` -> ``cargo``); words it knows are kept.
-The recogniser checks the result against the audio (``engine.recognizer``) before using it.
+``Lexicon.alternatives(words)`` proposes edits: a heard word replaced by known words that sound
+like it (``sound_key``: a coarse phonetic spelling, voicing and vowels folded), two heard words
+joined into one known word (``car go`` -> ``cargo``), a filler dropped. The recogniser checks
+each edit against the audio (``engine.recognizer``) and keeps only those the audio supports.
 """
 
 from __future__ import annotations
@@ -147,32 +147,6 @@ class Lexicon:
                 options = [w for w in options if w in self.protocol]
             edits += [(k, k + 1, [w]) for w in options[:limit]]
         return edits
-
-    def repair(self, words: list[str]) -> list[str]:
-        """Each unknown word replaced by the closest-sounding known word, when there is one."""
-        out: list[str] = []
-        k = 0
-        while k < len(words):
-            word = words[k]
-            if word in self.known:
-                out.append(word)
-                k += 1
-                continue
-            if k + 1 < len(words) and word + words[k + 1] in self.counts:
-                out.append(word + words[k + 1])  # "car go" -> "cargo"
-                k += 2
-                continue
-            if k and out and out[-1] + word in self.counts and out[-1] not in self.protocol:
-                out[-1] += word
-                k += 1
-                continue
-            if word in FILLERS and k + 1 < len(words):
-                k += 1
-                continue
-            options = self.similar(word)
-            out.append(options[0] if options else word)
-            k += 1
-        return out
 
 
 def load_counts(path: Path = LEXICON_PATH) -> dict[str, int]:

@@ -39,13 +39,6 @@ def test_alternatives_join_split_words_and_keep_protocol_words_protocol():
     assert all(w in lexicon.protocol for new in protocol_edits for w in new)
 
 
-def test_repair_replaces_only_unknown_words():
-    lexicon = Lexicon({"cargo": 4, "push": 9, "origin": 3})
-    assert lexicon.repair("car go space bush space origin".split()) == \
-        "cargo space push space origin".split()
-    assert lexicon.repair(["space", "dash"]) == ["space", "dash"]
-
-
 def test_prior_prefers_protocol_then_shell_words():
     lexicon = Lexicon({"push": 20})
     assert lexicon.prior("dash") > lexicon.prior("push") > lexicon.prior("bush") == 0.0
