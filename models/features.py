@@ -5,7 +5,9 @@ Many tag decisions are local and lexical (no space between number words, none be
 slowly. These one-hot kinds of the words around each word (two either side) give the head
 that context directly; the hidden state brings what needs knowledge (which words are a
 wrapper, what a correction replaces, which program takes which flags).
-Used identically by training and inference.
+Beside the kinds, four flags of the whole fragment: the word is said again later (a false start
+or a corrected unit is repeated), it was said before, a correction or restart word comes later,
+and one came before. Used identically by training and inference.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from processor.vocabulary import (CASING_PHRASES, DECIMAL_POINT, NUMBER_WORDS, S
 KINDS = ("space", "dash", "dot", "slash", "quote", "operator", "symbol", "number", "digits",
          "letter", "casing", "filler", "correction", "wrapper", "plain", "edge")
 OFFSETS = (-2, -1, 0, 1, 2)
-SIZE = len(KINDS) * len(OFFSETS)
+FLAGS = ("repeated later", "repeated before", "correction later", "correction before")
+SIZE = len(KINDS) * len(OFFSETS) + len(FLAGS)
 
 _SYMBOL_KIND = {"-": "dash", "--": "dash", ".": "dot", "..": "dot", "/": "slash", "\\": "slash",
                 '"': "quote", "'": "quote", "`": "quote", "|": "operator", "||": "operator",
@@ -50,12 +53,18 @@ def kind(word: str) -> str:
 
 
 def word_features(words: list[str]) -> np.ndarray:
-    """[len(words), SIZE] float32: the one-hot kinds of each word's neighbourhood."""
+    """[len(words), SIZE] float32: the one-hot kinds of each word's neighbourhood, then FLAGS."""
     kinds = [_INDEX[kind(w)] for w in words]
     edge = _INDEX["edge"]
+    correction = _INDEX["correction"]
     out = np.zeros((len(words), SIZE), dtype=np.float32)
+    flags = len(KINDS) * len(OFFSETS)
     for i in range(len(words)):
         for slot, offset in enumerate(OFFSETS):
             j = i + offset
             out[i, slot * len(KINDS) + (kinds[j] if 0 <= j < len(words) else edge)] = 1.0
+        out[i, flags] = words[i] in words[i + 1:]
+        out[i, flags + 1] = words[i] in words[:i]
+        out[i, flags + 2] = correction in kinds[i + 1:]
+        out[i, flags + 3] = correction in kinds[:i]
     return out

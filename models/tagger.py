@@ -1,8 +1,9 @@
-"""The fragment tagger: an mlx-lm model with LoRA layers and a linear head over its hidden states.
+"""The fragment tagger: an mlx-lm model with LoRA layers and a small head over its hidden states.
 
 One forward pass tags every word of a fragment (``models.tags``); the head reads the final
-hidden state at each word's last token in the echoed copy (``models.prompt.tagging_tokens``)
-together with the word-kind features of its neighbourhood (``models.features``).
+hidden state at each word's last token in the echoed copy (``models.prompt.tagging_tokens``),
+the same for the word before it (whether a ``space`` goes between two words is a decision
+about the pair), and the word-kind features of its neighbourhood (``models.features``).
 The adapter directory holds mlx-lm's adapter files (``adapters.safetensors``,
 ``adapter_config.json``: ``mlx_lm.load(model, adapter_path=...)`` reads them) and, beside
 them, the head (``tagger_head.safetensors``) and its configuration (``tagger_config.json``).
@@ -17,14 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from .base import ModelUnavailable, default_model_dir, preload_openblas
-from .features import KINDS, OFFSETS, SIZE, word_features
+from .features import FLAGS, KINDS, OFFSETS, SIZE, word_features
 from .prompt import fingerprint, tagging_tokens
 from .tags import TAGS
 
 HEAD_FILE = "tagger_head.safetensors"
 CONFIG_FILE = "tagger_config.json"
-FORMAT_VERSION = 2
-FEATURES = {"kinds": list(KINDS), "offsets": list(OFFSETS)}
+FORMAT_VERSION = 3
+FEATURES = {"kinds": list(KINDS), "offsets": list(OFFSETS), "flags": list(FLAGS)}
 """The word-kind features the head was trained with; an adapter records them."""
 DEFAULT_ADAPTER_DIR = Path(__file__).parent / "adapter"
 
@@ -57,12 +58,31 @@ def pad_words(mx, positions: list[list[int]], features: list):
     return padded, feats
 
 
-def head_logits(head, hidden, positions, features):
-    """Tag logits [B, W, len(TAGS)]: the head over each word's final hidden state and kinds."""
+HEAD = {"hidden": 256, "words": [-1, 0]}
+"""The head's shape: one hidden layer, reading the hidden states of these words (relative to
+the word tagged) beside its features; an adapter records it."""
+
+
+def make_head(nn, hidden_size: int, shape: dict):
+    """The tagging head: [hidden states of ``shape["words"]``, features] -> tag logits."""
+    width = hidden_size * len(shape["words"]) + SIZE
+    return nn.Sequential(nn.Linear(width, shape["hidden"]), nn.GELU(),
+                         nn.Linear(shape["hidden"], len(TAGS)))
+
+
+def head_logits(head, hidden, positions, features, shape: dict = HEAD):
+    """Tag logits [B, W, len(TAGS)]: the head over the words' final hidden states and kinds.
+
+    A word before the fragment reads zeros (so do words after it for a fragment as long as
+    the batch's longest: only offsets up to 0 are independent of the batch)."""
     import mlx.core as mx
 
     picked = mx.take_along_axis(hidden, positions[..., None], axis=1)
-    return head(mx.concatenate([picked, features], axis=-1))
+    words, reach = picked.shape[1], max(abs(o) for o in shape["words"])
+    zeros = mx.zeros((picked.shape[0], reach, picked.shape[2]), dtype=picked.dtype)
+    padded = mx.concatenate([zeros, picked, zeros], axis=1)
+    parts = [padded[:, reach + offset:reach + offset + words] for offset in shape["words"]]
+    return head(mx.concatenate(parts + [features], axis=-1))
 
 
 class Tagger:
@@ -81,7 +101,7 @@ class Tagger:
             raise ModelUnavailable(f"no usable tagger adapter at {adapter_dir} ({error}); "
                                    "train one with `dictbash train model`") from None
         if (config.get("format_version") != FORMAT_VERSION or tuple(config.get("tags", ())) != TAGS
-                or config.get("features") != FEATURES):
+                or config.get("features") != FEATURES or config.get("head") != HEAD):
             raise ModelUnavailable(
                 f"the adapter at {adapter_dir} was made for tagger format "
                 f"{config.get('format_version')} with other tags; this dictbash reads format "
@@ -96,7 +116,7 @@ class Tagger:
             raise ModelUnavailable(f"no mlx-lm model at {model_dir}")
         try:
             model, tokenizer = mlx_lm.load(str(model_dir), adapter_path=str(adapter_dir))
-            head = nn.Linear(config["hidden_size"] + SIZE, len(TAGS))
+            head = make_head(nn, config["hidden_size"], config["head"])
             head.load_weights(str(adapter_dir / HEAD_FILE))
         except (OSError, ValueError, KeyError, RuntimeError) as error:
             raise ModelUnavailable(f"the model or adapter is damaged ({error}); reinstall or "
@@ -112,7 +132,7 @@ class Tagger:
         encoded = [tagging_tokens(self.tokenizer, words) for words in fragments]
         ids = pad_ids(mx, [i for i, _ in encoded])
         positions, feats = pad_words(mx, [p for _, p in encoded], [word_features(w) for w in fragments])
-        logits = head_logits(self.head, self.model.model(ids), positions, feats)
+        logits = head_logits(self.head, self.model.model(ids), positions, feats, self.config["head"])
         probs = mx.softmax(logits, axis=-1)
         best = mx.argmax(probs, axis=-1)
         confidence = mx.max(probs, axis=-1)

@@ -27,7 +27,12 @@ TAG_INDEX = {tag: k for k, tag in enumerate(TAGS)}
 
 
 def tags_to_protocol(words: list[str], tags: list[str]) -> list[str]:
-    """The protocol words the tags make of the input words."""
+    """The protocol words the tags make of the input words.
+
+    A ``space`` at the start or the end, or right after another one, separates nothing a
+    command means: it is left out (a flagged word after a kept spoken ``space`` whose
+    neighbour was dropped, ``space uh pods``, gets one space, not two).
+    """
     out: list[str] = []
     for word, tag in zip(words, tags):
         if tag == "drop":
@@ -36,31 +41,58 @@ def tags_to_protocol(words: list[str], tags: list[str]) -> list[str]:
             out.append(SPACE)
             tag = tag[len("space "):]
         out.append(tag[len("replace "):] if tag.startswith("replace ") else word)
-    return out
+    return [w for k, w in enumerate(out)
+            if w != SPACE or (0 < k < len(out) - 1 and out[k - 1] != SPACE)]
 
 
 def align(words: list[str], protocol: list[str]) -> list[str] | None:
     """The tags that turn ``words`` into ``protocol``, or None if no tagging does.
 
-    Aligns from the right: a correction says the right version after the wrong one, and a
-    restart says the whole command after the abandoned start, so the later occurrence of a
-    repeated word is the one kept. A protocol ``space`` matches a spoken ``space`` when one
-    stands there, and otherwise becomes the ``space`` flag of the word after it.
+    Of all the taggings that do, the one with the fewest runs of dropped words: a correction
+    drops the wrong unit and the correction phrase together (``git push origin [origin no wait]
+    main``), not a word here and a word there. Among those, words are dropped as early as
+    possible: a correction says the right version after the wrong one, and a restart says the
+    whole command after the abandoned start, so the later occurrence of a repeated word is the
+    one kept. A protocol ``space`` matches a spoken ``space`` when one stands there, and
+    otherwise becomes the ``space`` flag of the word after it. The labels are the training
+    targets, so one consistent choice among equivalent taggings matters.
     """
-    tags = ["drop"] * len(words)
-    i = len(words) - 1
-    last_kept = None
-    for p in reversed(protocol):
-        if p == SPACE and not (i >= 0 and words[i] == SPACE):
-            if last_kept is None or tags[last_kept].startswith("space "):
-                return None
-            tags[last_kept] = "space " + tags[last_kept]
-            continue
-        while i >= 0 and words[i] != p and REPLACEMENTS.get(words[i]) != p:
-            i -= 1
-        if i < 0:
-            return None
-        tags[i] = "keep" if words[i] == p else f"replace {p}"
-        last_kept = i
-        i -= 1
+    n, m = len(words), len(protocol)
+    impossible = n + 1
+    # runs[i][j][pending][dropped]: the fewest drop runs that finish from word i, protocol
+    # word j, with a protocol ``space`` waiting for the next kept word (pending) and the
+    # previous word dropped (dropped); ``impossible`` where no tagging finishes.
+    runs = [[[[impossible] * 2 for _ in range(2)] for _ in range(m + 1)] for _ in range(n + 1)]
+    runs[n][m][0] = [0, 0]
+
+    def options(i: int, j: int, pending: int, dropped: int):
+        """(tag or None for a space flag, next state, added runs), in order of preference."""
+        yield "drop", (i + 1, j, pending, 1), 1 - dropped
+        if j < m:
+            p = protocol[j]
+            if p == SPACE and not pending and words[i] != SPACE:
+                yield None, (i, j + 1, 1, dropped), 0
+            if (words[i] == p or REPLACEMENTS.get(words[i]) == p) and not (pending and p == SPACE):
+                tag = "keep" if words[i] == p else f"replace {p}"
+                yield ("space " if pending else "") + tag, (i + 1, j + 1, 0, 0), 0
+
+    for i in range(n - 1, -1, -1):
+        for j in range(m, -1, -1):  # a space flag moves to j + 1 at the same i: fill j + 1 first
+            for pending in (1, 0):
+                for dropped in (0, 1):
+                    runs[i][j][pending][dropped] = min(
+                        (runs[a][b][c][d] + cost for _, (a, b, c, d), cost in options(i, j, pending, dropped)),
+                        default=impossible)
+    if runs[0][0][0][0] >= impossible:
+        return None
+    tags: list[str] = []
+    state = (0, 0, 0, 0)
+    while state[0] < n:
+        target = runs[state[0]][state[1]][state[2]][state[3]]
+        for tag, (a, b, c, d), cost in options(*state):
+            if runs[a][b][c][d] + cost == target:
+                if tag is not None:
+                    tags.append(tag)
+                state = (a, b, c, d)
+                break
     return tags

@@ -19,19 +19,21 @@ from pathlib import Path
 from . import data
 from .base import ModelUnavailable, default_model_dir
 from .prompt import fingerprint, tagging_tokens
-from .features import SIZE, word_features
-from .tagger import (CONFIG_FILE, FEATURES, FORMAT_VERSION, HEAD_FILE, head_logits, import_mlx,
-                     pad_ids, pad_words)
+from .features import word_features
+from .tagger import (CONFIG_FILE, FEATURES, FORMAT_VERSION, HEAD, HEAD_FILE, head_logits,
+                     import_mlx, make_head, pad_ids, pad_words)
 from .tags import TAG_INDEX, TAGS, align
 
 LORA = {"rank": 8, "scale": 20.0, "dropout": 0.0}
+"""mlx-lm's LoRA parameters; ``--rank`` changes the rank."""
 
 
 def _examples(mx, model, tokenizer, path: Path, frozen: int) -> list[tuple]:
     """(hidden states after the frozen layers, word positions, tags, word features) a row.
 
     Only the top layers carry LoRA, so what the frozen layers below them compute never
-    changes during training: it is computed once here instead of at every step.
+    changes during training: it is computed once here instead of at every step, in chunks of
+    rows of similar length (padding is wasted arithmetic).
     """
     from mlx_lm.models.base import create_attention_mask
 
@@ -41,16 +43,32 @@ def _examples(mx, model, tokenizer, path: Path, frozen: int) -> list[tuple]:
         ids, positions = tagging_tokens(tokenizer, words)
         encoded.append((ids, positions, [TAG_INDEX[t] for t in align(words, answer)],
                         word_features(words)))
-    out = []
-    for k in range(0, len(encoded), 16):
-        chunk = encoded[k:k + 16]
-        h = lm.embed_tokens(pad_ids(mx, [e[0] for e in chunk]))
+    out: list = [None] * len(encoded)
+    by_length = sorted(range(len(encoded)), key=lambda k: len(encoded[k][0]))
+    for k in range(0, len(by_length), 16):
+        chunk = by_length[k:k + 16]
+        h = lm.embed_tokens(pad_ids(mx, [encoded[i][0] for i in chunk]))
         mask = create_attention_mask(h, None)
         for layer in lm.layers[:frozen]:
             h = layer(h, mask, cache=None)
         mx.eval(h)
-        out += [(h[b, :len(e[0])], e[1], e[2], e[3]) for b, e in enumerate(chunk)]
+        for b, i in enumerate(chunk):
+            ids, positions, tags, feats = encoded[i]
+            out[i] = (h[b, :len(ids)], positions, tags, feats)
     return out
+
+
+def _epoch(lengths: list[int], batch_size: int, rng: random.Random, pool: int = 50) -> list[list[int]]:
+    """One epoch's batches: shuffled, then rows of similar length batched together within
+    pools of ``pool`` batches (less padding per step), then the batches shuffled."""
+    order = rng.sample(range(len(lengths)), len(lengths))
+    batches = []
+    for k in range(0, len(order), pool * batch_size):
+        chunk = sorted(order[k:k + pool * batch_size], key=lambda i: lengths[i])
+        batches += [chunk[b:b + batch_size] for b in range(0, len(chunk), batch_size)
+                    if len(chunk[b:b + batch_size]) == batch_size]
+    rng.shuffle(batches)
+    return batches or [order]
 
 
 def _batch(mx, examples):
@@ -84,7 +102,8 @@ def _loss(mx, nn, model, head, hidden, positions, targets, feats, frozen):
 
 
 def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters: int = 600,
-          batch_size: int = 8, num_layers: int = 8, learning_rate: float = 2e-4,
+          batch_size: int = 8, num_layers: int = 8, rank: int = LORA["rank"],
+          learning_rate: float = 2e-4,
           val_every: int = 50, save_every: int = 100, resume: bool = False, seed: int = 0,
           progress: bool = True) -> dict:
     """Train and save; returns the figures (wall time, peak memory, loss curve)."""
@@ -103,9 +122,10 @@ def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters:
         raise ModelUnavailable(f"no mlx-lm model at {base}")
     model, tokenizer = mlx_lm.load(str(base))
     model.freeze()
-    linear_to_lora_layers(model, num_layers, LORA)
+    lora = dict(LORA, rank=rank)
+    linear_to_lora_layers(model, num_layers, lora)
     hidden = model.args.hidden_size
-    head = nn.Linear(hidden + SIZE, len(TAGS))
+    head = make_head(nn, hidden, HEAD)
 
     class Trainable(nn.Module):
         def __init__(self):
@@ -124,12 +144,13 @@ def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters:
 
     frozen = len(model.model.layers) - num_layers
     train_set = _examples(mx, model, tokenizer, files[0], frozen)
-    valid_set = _examples(mx, model, tokenizer, files[1], frozen)
+    valid_set = sorted(_examples(mx, model, tokenizer, files[1], frozen), key=lambda e: e[0].shape[0])
     rng = random.Random(seed)
-    order: list[int] = []
-    for _ in range(start_step * batch_size // max(1, len(train_set)) + 1):
-        order = rng.sample(range(len(train_set)), len(train_set))  # replay the shuffles on resume
-    cursor = start_step * batch_size % len(train_set)
+    lengths = [e[0].shape[0] for e in train_set]
+    batches = _epoch(lengths, batch_size, rng)
+    for _ in range(start_step // len(batches)):
+        batches = _epoch(lengths, batch_size, rng)  # replay the shuffles on resume
+    cursor = start_step % len(batches)
 
     optimizer = optim.Adam(learning_rate=optim.cosine_decay(learning_rate, iters, learning_rate / 20))
     if start_step:
@@ -144,12 +165,13 @@ def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters:
                             dict(tree_flatten(model.trainable_parameters())))
         mx.save_safetensors(str(adapter_dir / HEAD_FILE), dict(tree_flatten(head.parameters())))
         (adapter_dir / "adapter_config.json").write_text(json.dumps(
-            {"fine_tune_type": "lora", "num_layers": num_layers, "lora_parameters": LORA}, indent=2))
+            {"fine_tune_type": "lora", "num_layers": num_layers, "lora_parameters": lora}, indent=2))
         (adapter_dir / CONFIG_FILE).write_text(json.dumps(
             {"format_version": FORMAT_VERSION, "tags": list(TAGS), "hidden_size": hidden,
-             "prompt": fingerprint(), "features": FEATURES,
-             "base": base.name, "steps": step, "batch_size": batch_size,
-             "learning_rate": learning_rate}, indent=2))
+             "prompt": fingerprint(), "features": FEATURES, "head": HEAD,
+             "base": base.name, "steps": step, "iters": iters, "batch_size": batch_size,
+             "num_layers": num_layers, "rank": rank, "learning_rate": learning_rate,
+             "train_examples": len(train_set)}, indent=2))
         state_file.write_text(json.dumps({"step": step, "history": history}))
 
     def validate() -> tuple[float, float]:
@@ -165,10 +187,10 @@ def train(data_dir: Path, adapter_dir: Path, *, base: Path | None = None, iters:
     bar = tqdm(range(start_step, iters), initial=start_step, total=iters, disable=not progress,
                desc="training", unit="step")
     for step in bar:
-        if cursor + batch_size > len(train_set):
-            order, cursor = rng.sample(range(len(train_set)), len(train_set)), 0
-        batch = [train_set[i] for i in order[cursor:cursor + batch_size]]
-        cursor += batch_size
+        if cursor == len(batches):
+            batches, cursor = _epoch(lengths, batch_size, rng), 0
+        batch = [train_set[i] for i in batches[cursor]]
+        cursor += 1
         loss, grads = step_fn(*_batch(mx, batch))
         optimizer.update(trainable, grads)
         mx.eval(trainable.trainable_parameters(), optimizer.state, loss)
@@ -205,10 +227,11 @@ def add_train_parser(train_subparsers) -> None:
     cmd.add_argument("--base", type=Path, help="an mlx-lm model directory (default: SmolLM2-135M)")
     cmd.add_argument("--data", type=Path, help="folder with train.jsonl and valid.jsonl "
                      "(default: generate them into OUT/data)")
-    cmd.add_argument("--size", type=int, default=4000, help="rows to generate (default 4000)")
-    cmd.add_argument("--iters", type=int, default=800)
+    cmd.add_argument("--size", type=int, default=8000, help="rows to generate (default 8000)")
+    cmd.add_argument("--iters", type=int, default=1600)
     cmd.add_argument("--batch-size", type=int, default=8)
     cmd.add_argument("--num-layers", type=int, default=8, help="top layers given LoRA")
+    cmd.add_argument("--rank", type=int, default=16, help="LoRA rank")
     cmd.add_argument("--learning-rate", type=float, default=2e-4)
     cmd.add_argument("--seed", type=int, default=0)
     cmd.add_argument("--resume", action="store_true", help="continue from OUT's checkpoint")
@@ -225,12 +248,15 @@ def _run(args) -> int:
             data.write(data_dir, size=args.size, seed=args.seed)
     try:
         figures = train(data_dir, args.out, base=args.base, iters=args.iters,
-                        batch_size=args.batch_size, num_layers=args.num_layers,
+                        batch_size=args.batch_size, num_layers=args.num_layers, rank=args.rank,
                         learning_rate=args.learning_rate, resume=args.resume, seed=args.seed,
                         progress=sys.stderr.isatty())
     except (ValueError, ModelUnavailable) as error:
         print(f"dictbash train model: {error}", file=sys.stderr)
         return 2
+    figures["command"] = {"size": args.size, "iters": args.iters, "batch_size": args.batch_size,
+                          "num_layers": args.num_layers, "rank": args.rank,
+                          "learning_rate": args.learning_rate, "seed": args.seed}
     (args.out / "training.json").write_text(json.dumps(figures, indent=1) + "\n")
     print(f"trained {figures['steps']} steps in {figures['seconds']} s, peak memory "
           f"{figures['peak_rss_mb']} MB; adapter in {args.out}")

@@ -10,6 +10,7 @@ from engine.cli import main
 from models.base import ModelUnavailable
 from models.data import build, validate
 from models.prompt import SYSTEM_PROMPT, fingerprint, messages, tagging_tokens
+from models.features import FLAGS, SIZE, word_features
 from models.tagger import CONFIG_FILE, DEFAULT_ADAPTER_DIR, Tagger
 from models.tags import TAGS, align, tags_to_protocol
 from processor import process
@@ -27,6 +28,12 @@ DATA = Path(__file__).parent.parent / "bench" / "data"
     ("ls scratch that pwd", "pwd", ["drop", "drop", "drop", "keep"]),
     ("head dash n to file", "head space dash n space two space file",
      ["keep", "space keep", "keep", "space replace two", "space keep"]),
+    # the wrong unit repeats the one before it: the unit said before the correction is dropped
+    # with it, one run of drops, not the earlier copy
+    ("sudo ufw ufw correction enable", "sudo space ufw space enable",
+     ["keep", "space keep", "drop", "drop", "space keep"]),
+    ("git push origin origin no wait main", "git space push space origin space main",
+     ["keep", "space keep", "space keep", "drop", "drop", "drop", "space keep"]),
 ])
 def test_align_and_render_tags(said, protocol, tags):
     words = said.split()
@@ -37,6 +44,16 @@ def test_align_and_render_tags(said, protocol, tags):
 def test_align_refuses_answers_with_invented_words():
     assert align("git push".split(), "git space pull".split()) is None
     assert align("ls".split(), "ls space ls".split()) is None
+
+
+def test_word_features_flag_repeats_and_corrections():
+    features = word_features("git push origin main no wait origin develop".split())
+    assert features.shape == (8, SIZE)
+    flags = {name: list(features[:, SIZE - len(FLAGS) + k].astype(int)) for k, name in enumerate(FLAGS)}
+    assert flags["repeated later"] == [0, 0, 1, 0, 0, 0, 0, 0]
+    assert flags["repeated before"] == [0, 0, 0, 0, 0, 0, 1, 0]
+    assert flags["correction later"] == [1, 1, 1, 1, 1, 0, 0, 0]
+    assert flags["correction before"] == [0, 0, 0, 0, 0, 1, 1, 1]
 
 
 def test_training_data_uses_the_prompt_and_is_valid(tmp_path):
@@ -82,8 +99,9 @@ def test_shipped_adapter_on_held_out_loose_speech(tagger):
     for row, words, tagged in zip(rows, fragments, tagger.tag_many(fragments)):
         protocol = tags_to_protocol(words, [t for t, _ in tagged])
         right += process(" ".join(protocol)) == row["expected"]
-    # measured 19 of 40 with the shipped adapter (the processor alone: 0); see README
-    assert right >= 17
+    # measured 25 of 40 with the shipped adapter (the one before it: 19; the processor
+    # alone: 0); see README
+    assert right >= 22
 
 
 def test_adapter_for_another_prompt_is_refused(tmp_path):
@@ -96,6 +114,18 @@ def test_adapter_for_another_prompt_is_refused(tmp_path):
         Tagger.load(adapter)
 
 
+@pytest.mark.parametrize("key,value", [("format_version", 2), ("head", {"hidden": 0, "words": [0]}),
+                                       ("features", {"kinds": [], "offsets": []})])
+def test_adapter_of_another_format_is_refused(tmp_path, key, value):
+    adapter = tmp_path / "adapter"
+    shutil.copytree(DEFAULT_ADAPTER_DIR, adapter, ignore=shutil.ignore_patterns("data"))
+    config = json.loads((adapter / CONFIG_FILE).read_text())
+    config[key] = value
+    (adapter / CONFIG_FILE).write_text(json.dumps(config))
+    with pytest.raises(ModelUnavailable, match="retrain"):
+        Tagger.load(adapter)
+
+
 def test_missing_or_corrupt_adapter_is_a_clear_error(tmp_path):
     with pytest.raises(ModelUnavailable, match="dictbash train model"):
         Tagger.load(tmp_path / "nowhere")
@@ -104,6 +134,19 @@ def test_missing_or_corrupt_adapter_is_a_clear_error(tmp_path):
     (adapter / "tagger_head.safetensors").write_bytes(b"not a safetensors file")
     with pytest.raises(ModelUnavailable, match="damaged"):
         Tagger.load(adapter)
+
+
+def test_training_batches_cover_an_epoch_with_rows_of_similar_length():
+    import random
+
+    from models.train import _epoch
+
+    lengths = [random.Random(k).randrange(10, 200) for k in range(1000)]
+    batches = _epoch(lengths, 8, random.Random(0))
+    assert batches == _epoch(lengths, 8, random.Random(0))  # deterministic in the seed
+    assert sorted(i for b in batches for i in b) == list(range(1000))
+    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches) / len(batches)
+    assert spread < 10  # a random batch of 8 spans about 150
 
 
 def test_training_command_smoke(tmp_path):
