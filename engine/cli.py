@@ -98,7 +98,7 @@ def _listen(args: argparse.Namespace) -> int:
     """The live REPL; without a working microphone or recogniser, typed dictation only."""
     from .audio import AudioError, Microphone, list_microphones
     from .recognizer import Recognizer, RecognizerUnavailable
-    from .repl import VoiceRepl
+    from .repl import VoiceRepl, default_history
 
     if args.list_microphones:
         try:
@@ -123,16 +123,9 @@ def _listen(args: argparse.Namespace) -> int:
             microphone = Microphone(settings.microphone or None)
         except (RecognizerUnavailable, AudioError) as error:
             note = f"voice off: {error}. Typed dictation still works."
-    from prompt_toolkit.history import FileHistory
-
-    import platformdirs
-    from pathlib import Path
-
-    history_dir = Path(platformdirs.user_data_dir("dictbash"))
-    history_dir.mkdir(parents=True, exist_ok=True)
     repl = VoiceRepl(_engine(settings), recognizer, microphone, mode=settings.mode,
                      key=settings.push_to_talk_key, voice_note=note,
-                     history=FileHistory(str(history_dir / "history")))
+                     history=default_history())
     return repl.run()
 
 

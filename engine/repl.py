@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.application import get_app, run_in_terminal
@@ -45,6 +46,15 @@ def meter(db: float, width: int = METER_WIDTH) -> str:
     """A level bar from -60 dBFS (empty) to 0 dBFS (full)."""
     filled = max(0, min(width, round((db + 60) / 60 * width)))
     return "█" * filled + "·" * (width - filled)
+
+
+def default_history() -> FileHistory:
+    """The REPL's history file, in the user data directory, kept between sessions."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("dictbash"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileHistory(str(folder / "history"))
 
 
 def copy_to_clipboard(text: str) -> str | None:
