@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from processor import process, speak
+from processor import normalize_words, process, speak
 from processor.vocabulary import CHAR_WORDS
 
 DATA = Path(__file__).parent / "data"
@@ -113,10 +113,12 @@ def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
     """Gate and segmenter: training time on the generated training set (medians of ``fits``
     and ``segmenter_fits`` fits, after a first fit that pays for importing scikit-learn) and
     microseconds a prediction on the held-out rows of ``bench/data`` (the segmenter on the
-    rows that are not strict, which the gate sends it)."""
-    from classifiers import Gate, Segmenter
+    rows that are not strict, which the gate sends it; the spacer on their kept command words;
+    its fit takes tens of seconds and is timed by ``dictbash train spacer`` instead)."""
+    from classifiers import Gate, Segmenter, Spacer
     from classifiers.data import gate_label, training_set
     from classifiers.heldout import load_rows
+    from classifiers.spacer import spacer_examples
 
     data = training_set()
     texts = [r.dictated for r in data.gate]
@@ -131,13 +133,16 @@ def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
     seg_fit = _median_seconds(lambda: segmenter.fit(seg_texts, seg_labels), segmenter_fits)
 
     rows = load_rows()
-    gate, segmenter = Gate.load(), Segmenter.load()
+    gate, segmenter, spacer = Gate.load(), Segmenter.load(), Spacer.load()
     said = [r["dictated"] for r in rows]
+    kept, _ = spacer_examples([(normalize_words(r["dictated"]), r["protocol"].split())
+                               for r in rows[::5] if r.get("protocol")])
     gc.disable()
     try:
         gate_us = [per_call_us(gate.needs_model, t, 100, rounds=3) for t in said[::5]]
         seg_us = [per_call_us(segmenter.segment, t, 20, rounds=3)
                   for r, t in zip(rows[::5], said[::5]) if r["difficulty"] != "strict"]
+        spacer_us = [per_call_us(spacer.space_before, words, 5, rounds=3) for words in kept]
     finally:
         gc.enable()
     return {
@@ -146,6 +151,8 @@ def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
         "segmenter": {"fit_s": seg_fit, "training_rows": len(seg_texts),
                       "training_words": sum(map(len, seg_labels)), "fits": segmenter_fits,
                       "segment_us": summary(seg_us)},
+        "spacer": {"space_before_us": summary(spacer_us),
+                   "words": summary([len(words) for words in kept])},
     }
 
 
@@ -244,6 +251,10 @@ def _print(figures: dict) -> None:
     print(f"segmenter  fit {m['fit_s']:6.2f} s  (median of {m['fits']}, "
           f"{m['training_words']} words)   segment median {m['segment_us']['median']:5.1f} us"
           f"   p95 {m['segment_us']['p95']:5.1f} us per utterance")
+    c = figures["classifiers"]["spacer"]
+    print(f"spacer     space_before median {c['space_before_us']['median']:5.1f} us"
+          f"   p95 {c['space_before_us']['p95']:5.1f} us per fragment"
+          f" (median {c['words']['median']:.0f} words)")
     _print_model(figures["model"])
     if "voice" in figures:
         from .voice import summary_line

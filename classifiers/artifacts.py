@@ -8,12 +8,15 @@ both versions and the command that rebuilds the artifacts.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import numpy as np
 
 from .features import FEATURE_VERSION, RETRAIN_COMMAND
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-FILES = {"gate": "gate.json", "segmenter": "segmenter.npz"}
+FILES = {"gate": "gate.json", "segmenter": "segmenter.npz", "spacer": "spacer.npz"}
 
 
 class ArtifactVersionError(ValueError):
@@ -21,17 +24,28 @@ class ArtifactVersionError(ValueError):
 
 
 def default_path(name: str) -> Path:
-    """The shipped artifact of ``name`` (``"gate"`` or ``"segmenter"``)."""
+    """The shipped artifact of ``name`` (``"gate"``, ``"segmenter"`` or ``"spacer"``)."""
     return ARTIFACTS / FILES[name]
 
 
-def check_version(path: Path, version, names, expected_names) -> None:
+def check_version(path: Path, version, names, expected_names,
+                  command: str = RETRAIN_COMMAND) -> None:
     """Raise ``ArtifactVersionError`` unless the artifact matches this code's features."""
     if version != FEATURE_VERSION:
         raise ArtifactVersionError(
             f"{path} was built for feature version {version}, but this code computes feature "
-            f"version {FEATURE_VERSION}; rebuild it with `{RETRAIN_COMMAND}`")
+            f"version {FEATURE_VERSION}; rebuild it with `{command}`")
     if names is not None and tuple(names) != tuple(expected_names):
         raise ArtifactVersionError(
             f"{path} lists other feature names than feature version {FEATURE_VERSION} "
-            f"defines; rebuild it with `{RETRAIN_COMMAND}`")
+            f"defines; rebuild it with `{command}`")
+
+
+def load_npz(path: Path, feature_names, command: str = RETRAIN_COMMAND) -> tuple[dict, dict]:
+    """(metadata, arrays) of an ``.npz`` artifact, after ``check_version`` has passed it."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = dict(data)
+    meta = json.loads(str(arrays.pop("meta")))
+    check_version(path, meta.get("feature_version"), meta.get("feature_names"), feature_names,
+                  command)
+    return meta, arrays

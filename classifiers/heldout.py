@@ -13,10 +13,12 @@ from collections import Counter
 from pathlib import Path
 
 from bench.records import BadRow, read_rows
+from processor import normalize_words
 
 from .data import gate_label
 from .gate import Gate
 from .segmenter import COMMAND, Segmenter
+from .spacer import Spacer, spacer_examples
 
 DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
 SETS = ("strict", "loose", "natural", "chaotic", "mixed", "voice", "handwritten")
@@ -122,3 +124,31 @@ def report(figures: dict) -> str:
         + ", ".join(f"{k} {v:.3f}" for k, v in s["whole_utterance"].items()),
     ]
     return "\n".join(lines)
+
+
+def spacer_figures(spacer: Spacer, rows: list[dict]) -> dict:
+    """Per level, the share of held-out fragments whose every space choice is right and of
+    the choices right, given the kept words of the row's protocol (the tagger's drops taken as
+    right: this measures the spacer alone, without the tagger's log-odds)."""
+    by_level: dict[str, Counter] = {}
+    for row in rows:
+        if row["difficulty"] in ("strict", "mixed") or not row.get("protocol"):
+            continue
+        pairs = [(normalize_words(row["dictated"]), row["protocol"].split())]
+        for words, spaces in zip(*spacer_examples(pairs)):
+            got = spacer.space_before(words)
+            counts = by_level.setdefault(row["difficulty"], Counter())
+            counts["fragments"] += 1
+            counts["exact"] += got[1:] == spaces[1:]
+            counts["choices"] += len(words) - 1
+            counts["right"] += sum(a == b for a, b in zip(got[1:], spaces[1:]))
+    return {level: {"fragments": c["fragments"], "exact": c["exact"] / c["fragments"],
+                    "choices": c["right"] / max(c["choices"], 1)}
+            for level, c in sorted(by_level.items())}
+
+
+def spacer_report(figures: dict) -> str:
+    """The spacer's figures as one line."""
+    return "spacer     fragments with every space right (drops given): " + ", ".join(
+        f"{level} {f['exact']:.3f} of {f['fragments']} (choices {f['choices']:.4f})"
+        for level, f in figures.items())

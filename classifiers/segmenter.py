@@ -26,7 +26,7 @@ import numpy as np
 from processor import normalize_words
 
 from . import features as f
-from .artifacts import check_version, default_path
+from .artifacts import default_path, load_npz
 
 COMMAND, PROSE = "command", "prose"
 
@@ -257,14 +257,11 @@ class Segmenter:
     def load(cls, path: str | Path | None = None) -> "Segmenter":
         """The trained segmenter at ``path`` (default: the shipped artifact)."""
         path = Path(path) if path is not None else default_path("segmenter")
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            check_version(path, meta.get("feature_version"), meta.get("feature_names"),
-                          SLOT_NAMES + DENSE_FEATURES)
-            segmenter = cls(**meta["params"])
-            segmenter._layout({w: k for k, w in enumerate(data["vocabulary"].tolist())})
-            segmenter.onehot_weights_ = data["onehot"].astype(np.float64)
-            segmenter.dense_weights_ = data["dense"].astype(np.float64)
+        meta, data = load_npz(path, SLOT_NAMES + DENSE_FEATURES)
+        segmenter = cls(**meta["params"])
+        segmenter._layout({w: k for k, w in enumerate(data["vocabulary"].tolist())})
+        segmenter.onehot_weights_ = data["onehot"].astype(np.float64)
+        segmenter.dense_weights_ = data["dense"].astype(np.float64)
         segmenter.intercept_ = float(meta["intercept"])
         segmenter.classes_ = np.array([0, 1])
         return segmenter

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import processor
 from processor import normalize_words
+from processor.vocabulary import SPACE
 
 MAX_MODEL_WORDS = 150
 """Longer command spans are rendered by the processor alone (the model is slow on them)."""
@@ -78,7 +79,7 @@ class Engine:
 
     def __init__(self, *, model_dir: str | Path | None = None, adapter_dir: str | Path | None = None,
                  use_model: bool = True):
-        from classifiers import Gate, Segmenter
+        from classifiers import Gate, Segmenter, Spacer
 
         self._model_dir, self._adapter_dir = model_dir, adapter_dir
         self._use_model = use_model
@@ -88,6 +89,11 @@ class Engine:
         except (OSError, ValueError) as error:
             self._gate = self._segmenter = None
             self._warnings.append(f"classifiers unavailable ({error}): processor only")
+        try:
+            self._spacer = Spacer.load()
+        except (OSError, ValueError) as error:
+            self._spacer = None
+            self._warnings.append(f"spacer unavailable ({error}): the model alone places spaces")
         self._tagger = None
         self._tagger_error: str | None = None if use_model else "model disabled"
         self._lock = threading.Lock()
@@ -175,8 +181,7 @@ class Engine:
                 plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.3)
                 continue
             plan.timings_ms["model"] = round(elapsed / len(pending), 3)
-            tags = [tag for tag, _ in tagged[k]]
-            protocol = tags_to_protocol(fragments[k], tags)
+            protocol = tags_to_protocol(fragments[k], self._spaced_tags(fragments[k], tagged[k]))
             if not protocol:
                 plan.warnings.append("the model dropped every word of a command: processor only")
                 plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.2)
@@ -184,7 +189,32 @@ class Engine:
             span.protocol = " ".join(protocol)
             span.output = processor.process(span.protocol)
             span.route = "model"
-            span.confidence = round(min(p for _, p in tagged[k]), 4)
+            span.confidence = round(min(t.confidence for t in tagged[k]), 4)
+
+    def _spaced_tags(self, words: list[str], tagged: list) -> list[str]:
+        """The tagger's tags, with each space-or-join choice between kept words made by the
+        spacer and the tagger together (a spoken ``space`` always stands)."""
+        tags = [t.tag for t in tagged]
+        if self._spacer is None:
+            return tags
+        kept, said, prior, after_space = [], [], [], False
+        for k, tag in enumerate(tags):
+            if tag == "drop":
+                continue
+            if words[k] == SPACE and tag == "keep":
+                after_space = True
+                continue
+            kept.append(k)
+            said.append(after_space)
+            prior.append(tagged[k].space)
+            after_space = False
+        plain = [tags[k].removeprefix("space ") for k in kept]
+        protocol = [t[len("replace "):] if t.startswith("replace ") else words[k]
+                    for k, t in zip(kept, plain)]
+        for k, tag, space, spoken in zip(kept, plain, self._spacer.space_before(protocol, prior, said),
+                                         said):
+            tags[k] = ("space " if space and not spoken else "") + tag
+        return tags
 
     def _result(self, plan: _Plan) -> Result:
         if not plan.spans:

@@ -29,8 +29,8 @@ LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 # How an English recogniser writes a spelled letter.
 LETTER_NAMES = {
     "ay": "a", "be": "b", "bee": "b", "see": "c", "sea": "c", "dee": "d", "ee": "e", "eff": "f",
-    "gee": "g", "aitch": "h", "eye": "i", "jay": "j", "kay": "k", "el": "l", "em": "m",
-    "en": "n", "oh": "o", "pee": "p", "pea": "p", "queue": "q", "cue": "q", "are": "r",
+    "gee": "g", "aitch": "h", "age": "h", "eye": "i", "jay": "j", "kay": "k", "el": "l",
+    "em": "m", "en": "n", "oh": "o", "pee": "p", "pea": "p", "queue": "q", "cue": "q", "are": "r",
     "ar": "r", "es": "s", "ess": "s", "tee": "t", "tea": "t", "you": "u", "vee": "v",
     "ex": "x", "why": "y", "zed": "z", "zee": "z",
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -125,8 +126,8 @@ class Tagger:
         mx.eval(model.parameters(), head.parameters())
         return cls(model, tokenizer, head, config)
 
-    def tag_many(self, fragments: list[list[str]]) -> list[list[tuple[str, float]]]:
-        """(tag, probability) for each word of each fragment, one batched forward pass."""
+    def tag_many(self, fragments: list[list[str]]) -> list[list[Tagged]]:
+        """The tag of each word of each fragment, one batched forward pass."""
         import mlx.core as mx
 
         encoded = [tagging_tokens(self.tokenizer, words) for words in fragments]
@@ -136,7 +137,23 @@ class Tagger:
         probs = mx.softmax(logits, axis=-1)
         best = mx.argmax(probs, axis=-1)
         confidence = mx.max(probs, axis=-1)
-        mx.eval(best, confidence)
-        best, confidence = best.tolist(), confidence.tolist()
-        return [[(TAGS[best[b][k]], confidence[b][k]) for k in range(len(words))]
+        spaced = mx.sum(probs * mx.array(_SPACED), axis=-1)
+        kept = mx.sum(probs * mx.array(_KEPT), axis=-1)
+        space = mx.log(spaced + 1e-6) - mx.log(kept - spaced + 1e-6)
+        mx.eval(best, confidence, space)
+        best, confidence, space = best.tolist(), confidence.tolist(), space.tolist()
+        return [[Tagged(TAGS[best[b][k]], confidence[b][k], space[b][k]) for k in range(len(words))]
                 for b, words in enumerate(fragments)]
+
+
+class Tagged(NamedTuple):
+    """One word's tag, the model's probability of it, and the model's log-odds that a
+    ``space`` goes before the word if it is kept (what ``classifiers.Spacer`` weighs)."""
+
+    tag: str
+    confidence: float
+    space: float
+
+
+_SPACED = np.array([tag.startswith("space ") for tag in TAGS], dtype=np.float32)
+_KEPT = np.array([tag != "drop" for tag in TAGS], dtype=np.float32)

@@ -1,0 +1,200 @@
+"""The spacer: where a ``space`` goes between the words a command keeps.
+
+Loose speech says no ``space``; the tagger (``models``) decides which words stay, and the
+space between two kept words is most of what is left to get wrong (``sudo netselect dash apt``
+is ``sudo netselect-apt``, ``find dot dash name`` is ``find . -name``). Those choices are
+lexical and local: which word, which kind of word, what shell token the words before it have
+already made. A logistic regression over exactly that, read left to right so that each choice
+sees the token the earlier choices built (``--level`` then ``two`` is a new word; ``base``
+then ``thirty two`` after ``dash dash`` may not be), is trained on many times more examples
+than the tagger in seconds. At run time its log-odds are added to the tagger's own
+(``prior_weight`` times them): the two disagree in different places.
+
+Training uses scikit-learn on one-hot feature strings; at run time each feature string is a
+dict lookup into the learnt weights, so a fragment costs well under a millisecond and no
+scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import regex
+
+import processor
+from processor.vocabulary import SPACE
+
+from . import features as f
+from .artifacts import default_path, load_npz
+
+RETRAIN_COMMAND = "dictbash train spacer"
+
+FEATURE_NAMES = (
+    "w0", "w-1", "w+1", "w-2", "w-1,0", "w0,+1", "w-2,-1", "k0", "k-1", "k+1", "k-2", "k+2",
+    "k-1,0", "k-2,-1,0", "k-1,0,+1", "k0,+1", "w-1,k0", "k-1,w0", "quoted", "scoped", "position",
+    "quoted,k-1,0", "token", "token,k0", "token,w0", "token start,k0", "token words,k0",
+    "token shape,k0", "token shape,w0",
+)
+"""What the regression reads about the choice before word 0: words and kinds around it,
+whether it is quoted or under a casing directive, and the shell token the words since the
+last space render to (its text, shape, first word's kind and length)."""
+
+_LETTERS, _DIGITS = regex.compile(r"\p{L}+"), regex.compile(r"\d+")
+
+
+def _shape(text: str) -> str:
+    """A token's outline: letters as ``a``, digit runs as ``9`` (``--level`` -> ``--a``)."""
+    return _DIGITS.sub("9", _LETTERS.sub("a", text))[:12]
+
+
+def _static(words: list[str]) -> list[list[str]]:
+    """The features of each word that do not depend on earlier choices."""
+    kinds = f.word_kinds(words)
+    quoted, scoped = f.quote_and_scope(words, kinds)
+    n = len(words)
+
+    def w(j: int) -> str:
+        return words[j] if 0 <= j < n else "<edge>"
+
+    def k(j: int) -> str:
+        return f.KINDS[kinds[j]] if 0 <= j < n else "<edge>"
+
+    return [[w(i), w(i - 1), w(i + 1), w(i - 2), f"{w(i - 1)}|{w(i)}", f"{w(i)}|{w(i + 1)}",
+             f"{w(i - 2)}|{w(i - 1)}", k(i), k(i - 1), k(i + 1), k(i - 2), k(i + 2),
+             f"{k(i - 1)}|{k(i)}", f"{k(i - 2)}|{k(i - 1)}|{k(i)}",
+             f"{k(i - 1)}|{k(i)}|{k(i + 1)}", f"{k(i)}|{k(i + 1)}", f"{w(i - 1)}|{k(i)}",
+             f"{k(i - 1)}|{w(i)}", str(quoted[i]), str(scoped[i]), str(min(i, 4)),
+             f"{quoted[i]}|{k(i - 1)}|{k(i)}"] for i in range(n)]
+
+
+def _dynamic(words: list[str], kinds: list[int], i: int, start: int) -> list[str]:
+    """The features of the token the words ``start..i-1`` make, for the choice before ``i``."""
+    text = processor.process(" ".join(words[start:i]))[:24]
+    kind = f.KINDS[kinds[i]]
+    shape = _shape(text)
+    return [text, f"{text}|{kind}", f"{text[:16]}|{words[i]}", f"{f.KINDS[kinds[start]]}|{kind}",
+            f"{min(i - start, 5)}|{kind}", f"{shape}|{kind}", f"{shape}|{words[i]}"]
+
+
+def _named(values: list[str]) -> list[str]:
+    return [f"{name}={value}" for name, value in zip(FEATURE_NAMES, values)]
+
+
+class Spacer:
+    """Space-or-join choices between kept command words (scikit-learn style).
+
+    ``C``: inverse regularisation; ``min_count``: how often a feature must occur in training
+    to get a weight; ``prior_weight``: how much the tagger's log-odds count beside the
+    regression's (0.25 was best of 0 to 2 on 480 fragments of train pages the spacer did not
+    train on: 89.6% of fragments right, against 89.0% for the spacer alone and 78.8% for the
+    tagger alone).
+    """
+
+    def __init__(self, C: float = 1.0, min_count: int = 2, prior_weight: float = 0.25):
+        self.C = C
+        self.min_count = min_count
+        self.prior_weight = prior_weight
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"C": self.C, "min_count": self.min_count, "prior_weight": self.prior_weight}
+
+    def fit(self, fragments: list[list[str]], spaces: list[list[bool]]) -> "Spacer":
+        """Learn from protocol words without ``space`` and, for each word, whether a ``space``
+        goes before it (the first word's value is ignored)."""
+        from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
+
+        rows: list[list[str]] = []
+        y: list[bool] = []
+        for words, labels in zip(fragments, spaces):
+            if len(words) != len(labels):
+                raise ValueError(f"{len(labels)} labels for {len(words)} words: {words!r}")
+            static, kinds, start = _static(words), f.word_kinds(words), 0
+            for i in range(1, len(words)):
+                rows.append(_named(static[i] + _dynamic(words, kinds, i, start)))
+                y.append(bool(labels[i]))
+                start = i if labels[i] else start
+        counts = Counter(name for row in rows for name in row)
+        vocabulary = {name: k for k, name in enumerate(sorted(n for n, c in counts.items()
+                                                              if c >= self.min_count))}
+        cols = [[vocabulary[n] for n in row if n in vocabulary] for row in rows]
+        indptr = np.concatenate([[0], np.cumsum([len(c) for c in cols])]).astype(np.int32)
+        x = sparse.csr_matrix((np.ones(indptr[-1]), np.concatenate(cols).astype(np.int32),
+                               indptr), shape=(len(rows), len(vocabulary)))
+        model = LogisticRegression(C=self.C, solver="liblinear", max_iter=1000, random_state=0)
+        model.fit(x, np.array(y, dtype=int))
+        self.classes_ = model.classes_
+        self.weights_ = dict(zip(vocabulary, model.coef_[0].astype(float).tolist()))
+        self.intercept_ = float(model.intercept_[0])
+        return self
+
+    def space_before(self, words: list[str], prior: list[float] | None = None,
+                     said: list[bool] | None = None) -> list[bool]:
+        """Whether a ``space`` goes before each word, chosen left to right.
+
+        ``prior``: the tagger's log-odds of a space before each word; ``said``: a ``space``
+        was spoken there (always kept). The first word never has one.
+        """
+        static, kinds = _static(words), f.word_kinds(words)
+        weights = self.weights_
+        out, start = [False], 0
+        for i in range(1, len(words)):
+            if said is not None and said[i]:
+                space = True
+            else:
+                score = self.intercept_ + sum(weights.get(n, 0.0) for n in
+                                              _named(static[i] + _dynamic(words, kinds, i, start)))
+                if prior is not None:
+                    score += self.prior_weight * prior[i]
+                space = score > 0
+            out.append(space)
+            start = i if space else start
+        return out[:len(words)]
+
+    # -- artifacts -----------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        meta = {"feature_version": f.FEATURE_VERSION, "feature_names": list(FEATURE_NAMES),
+                "params": self.get_params(), "intercept": self.intercept_}
+        kept = {n: w for n, w in self.weights_.items() if abs(w) >= 1e-3}
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, meta=np.array(json.dumps(meta)),
+                                names=np.array(list(kept), dtype=str),
+                                weights=np.array(list(kept.values()), dtype=np.float32))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Spacer":
+        """The trained spacer at ``path`` (default: the shipped artifact)."""
+        path = Path(path) if path is not None else default_path("spacer")
+        meta, data = load_npz(path, FEATURE_NAMES, RETRAIN_COMMAND)
+        spacer = cls(**meta["params"])
+        spacer.weights_ = dict(zip(data["names"].tolist(), data["weights"].tolist()))
+        spacer.intercept_ = float(meta["intercept"])
+        spacer.classes_ = np.array([0, 1])
+        return spacer
+
+
+def spacer_examples(rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[str]], list[list[bool]]]:
+    """(kept protocol words without ``space``, a space before each?) from (fragment words,
+    answer protocol words) pairs; pairs whose answer no tagging reaches are skipped."""
+    from models.tags import align, tags_to_protocol
+
+    fragments, spaces = [], []
+    for words, answer in rows:
+        tags = align(words, answer)
+        if tags is None:
+            continue
+        kept, before, pending = [], [], False
+        for word in tags_to_protocol(words, tags):
+            if word == SPACE:
+                pending = True
+                continue
+            kept.append(word)
+            before.append(pending)
+            pending = False
+        if len(kept) > 1:
+            fragments.append(kept)
+            spaces.append(before)
+    return fragments, spaces

@@ -1,0 +1,110 @@
+"""The spacer: held-out space choices, training, artifacts, and how the engine uses it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from classifiers import ArtifactVersionError, Spacer
+from classifiers.artifacts import default_path
+from classifiers.features import FEATURE_VERSION
+from classifiers.heldout import load_rows, spacer_figures
+from classifiers.spacer import spacer_examples
+from classifiers.train import train_spacer
+from engine import Engine
+from models.tagger import Tagged
+
+
+@pytest.fixture(scope="module")
+def spacer():
+    return Spacer.load()
+
+
+def test_held_out_space_choices(spacer):
+    figures = spacer_figures(spacer, load_rows())
+    # measured with the shipped artifact: loose 0.858, natural 0.864, chaotic 0.885,
+    # voice 0.873 of their fragments with every choice right (see README)
+    for level in ("loose", "natural", "chaotic", "voice"):
+        assert figures[level]["exact"] >= 0.83, (level, figures[level])
+        assert figures[level]["choices"] >= 0.97, (level, figures[level])
+
+
+def test_examples_come_from_the_tagging_of_each_answer():
+    fragments, spaces = spacer_examples([
+        ("sudo netselect dash apt".split(), "sudo space netselect dash apt".split()),
+        ("um ls minus la".split(), "ls space minus la".split()),
+        ("x".split(), "x".split()),  # one word: no choice to learn
+        ("ls".split(), "cat".split()),  # no tagging reaches it
+    ])
+    assert fragments == [["sudo", "netselect", "dash", "apt"], ["ls", "minus", "la"]]
+    assert spaces == [[False, True, False, False], [False, True, False]]
+
+
+def test_follows_scikit_learn_conventions_and_spoken_spaces_stand():
+    fragments = [["ls", "dash", "l"], ["git", "push"], ["cat", "notes", "dot", "md"]] * 3
+    spaces = [[False, True, False], [False, True], [False, True, False, False]] * 3
+    spacer = Spacer(min_count=1)
+    assert spacer.fit(fragments, spaces) is spacer
+    assert list(spacer.classes_) == [0, 1]
+    assert set(spacer.get_params()) == {"C", "min_count", "prior_weight"}
+    assert spacer.space_before(["git", "push"]) == [False, True]
+    assert spacer.space_before([]) == []
+    assert spacer.space_before(["cat", "notes"], said=[False, False]) == [False, True]
+    # a strongly negative prior from the tagger outweighs a weak regression
+    assert spacer.space_before(["git", "push"], prior=[0.0, -1e6]) == [False, False]
+    assert spacer.space_before(["git", "push"], prior=[0.0, -1e6], said=[False, True]) \
+        == [False, True]
+    with pytest.raises(ValueError, match="labels for"):
+        spacer.fit([["ls", "dash"]], [[False]])
+
+
+def test_training_smoke(tmp_path):
+    figures = train_spacer(tmp_path, rows=300)
+    fresh = Spacer.load(tmp_path / "spacer.npz")
+    assert figures["training"]["fragments"] > 200
+    assert set(figures["spacer"]) == {"loose", "natural", "chaotic", "voice"}
+    assert fresh.space_before(["ls", "dash", "l", "a"])[0] is False
+
+
+def test_spacer_made_for_another_feature_version_is_refused(tmp_path):
+    with np.load(default_path("spacer"), allow_pickle=False) as data:
+        arrays = dict(data)
+    meta = json.loads(str(arrays["meta"]))
+    meta["feature_version"] = FEATURE_VERSION + 1
+    arrays["meta"] = np.array(json.dumps(meta))
+    path = tmp_path / "spacer.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(ArtifactVersionError, match="dictbash train spacer"):
+        Spacer.load(path)
+
+
+def _tagged(tags: list[str], space: float = 0.0) -> list[Tagged]:
+    return [Tagged(tag, 0.9, space) for tag in tags]
+
+
+def test_engine_lets_the_spacer_place_spaces_between_kept_words():
+    engine = Engine(use_model=False)
+    words = "um sudo netselect dash apt".split()
+    # the tagger alone would type `sudo netselect -apt`; the spacer joins the name
+    tags = engine._spaced_tags(words, _tagged(["drop", "keep", "space keep", "space keep",
+                                               "keep"]))
+    assert tags == ["drop", "keep", "space keep", "keep", "keep"]
+    # a spoken space always stands, and a dropped word takes no choice
+    words = "ls space dash l".split()
+    tags = engine._spaced_tags(words, _tagged(["keep", "keep", "keep", "keep"], space=-50))
+    assert tags[:3] == ["keep", "keep", "keep"]
+
+
+def test_engine_without_the_spacer_says_so(monkeypatch):
+    def broken(path=None):
+        raise OSError("no spacer.npz")
+
+    monkeypatch.setattr(Spacer, "load", broken)
+    engine = Engine(use_model=False)
+    result = engine.convert("git space status")
+    assert result.output == "git status"
+    assert any("spacer unavailable" in w for w in result.warnings)
+    tags = ["keep", "space keep"]
+    assert engine._spaced_tags(["git", "status"], _tagged(tags)) == tags
