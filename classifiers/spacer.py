@@ -25,7 +25,6 @@ import numpy as np
 import regex
 
 import processor
-from processor.vocabulary import SPACE
 
 from . import features as f
 from .artifacts import default_path, load_npz
@@ -50,9 +49,8 @@ def _shape(text: str) -> str:
     return _DIGITS.sub("9", _LETTERS.sub("a", text))[:12]
 
 
-def _static(words: list[str]) -> list[list[str]]:
+def _static(words: list[str], kinds: list[int]) -> list[list[str]]:
     """The features of each word that do not depend on earlier choices."""
-    kinds = f.word_kinds(words)
     quoted, scoped = f.quote_and_scope(words, kinds)
     n = len(words)
 
@@ -112,7 +110,8 @@ class Spacer:
         for words, labels in zip(fragments, spaces):
             if len(words) != len(labels):
                 raise ValueError(f"{len(labels)} labels for {len(words)} words: {words!r}")
-            static, kinds, start = _static(words), f.word_kinds(words), 0
+            kinds = f.word_kinds(words)
+            static, start = _static(words, kinds), 0
             for i in range(1, len(words)):
                 rows.append(_named(static[i] + _dynamic(words, kinds, i, start)))
                 y.append(bool(labels[i]))
@@ -138,8 +137,10 @@ class Spacer:
         ``prior``: the tagger's log-odds of a space before each word; ``said``: a ``space``
         was spoken there (always kept). The first word never has one.
         """
-        static, kinds = _static(words), f.word_kinds(words)
-        weights = self.weights_
+        if not words:
+            return []
+        kinds = f.word_kinds(words)
+        static, weights = _static(words, kinds), self.weights_
         out, start = [False], 0
         for i in range(1, len(words)):
             if said is not None and said[i]:
@@ -152,7 +153,7 @@ class Spacer:
                 space = score > 0
             out.append(space)
             start = i if space else start
-        return out[:len(words)]
+        return out
 
     # -- artifacts -----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -179,6 +180,7 @@ class Spacer:
 def spacer_examples(rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[str]], list[list[bool]]]:
     """(kept protocol words without ``space``, a space before each?) from (fragment words,
     answer protocol words) pairs; pairs whose answer no tagging reaches are skipped."""
+    from bench.levels import shell_units
     from models.tags import align, tags_to_protocol
 
     fragments, spaces = [], []
@@ -186,14 +188,9 @@ def spacer_examples(rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[
         tags = align(words, answer)
         if tags is None:
             continue
-        kept, before, pending = [], [], False
-        for word in tags_to_protocol(words, tags):
-            if word == SPACE:
-                pending = True
-                continue
-            kept.append(word)
-            before.append(pending)
-            pending = False
+        units = shell_units(" ".join(tags_to_protocol(words, tags)))
+        kept = [word for unit in units for word in unit]
+        before = [u > 0 and j == 0 for u, unit in enumerate(units) for j in range(len(unit))]
         if len(kept) > 1:
             fragments.append(kept)
             spaces.append(before)

@@ -66,14 +66,13 @@ def train_classifiers(out_dir: str | Path | None = None, seed: int = 0) -> dict:
 def train_spacer(out_dir: str | Path | None = None, seed: int = 0, rows: int = SPACER_ROWS) -> dict:
     """Train the spacer on the model's kind of training fragments (``models.data``, TRAIN
     pages), write its artifact and return the held-out figures and the training times."""
-    from models.data import build
+    from models.data import build, pair
 
     out = Path(out_dir) if out_dir is not None else ARTIFACTS
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     train, _ = build(rows, valid_share=0.0, seed=seed)
-    fragments, spaces = spacer_examples([(r["messages"][1]["content"].split(),
-                                          r["messages"][2]["content"].split()) for r in train])
+    fragments, spaces = spacer_examples([pair(row) for row in train])
     generated = time.perf_counter() - start
     start = time.perf_counter()
     spacer = Spacer().fit(fragments, spaces)

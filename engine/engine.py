@@ -194,6 +194,8 @@ class Engine:
     def _spaced_tags(self, words: list[str], tagged: list) -> list[str]:
         """The tagger's tags, with each space-or-join choice between kept words made by the
         spacer and the tagger together (a spoken ``space`` always stands)."""
+        from models.tags import tagged_word
+
         tags = [t.tag for t in tagged]
         if self._spacer is None:
             return tags
@@ -208,12 +210,9 @@ class Engine:
             said.append(after_space)
             prior.append(tagged[k].space)
             after_space = False
-        plain = [tags[k].removeprefix("space ") for k in kept]
-        protocol = [t[len("replace "):] if t.startswith("replace ") else words[k]
-                    for k, t in zip(kept, plain)]
-        for k, tag, space, spoken in zip(kept, plain, self._spacer.space_before(protocol, prior, said),
-                                         said):
-            tags[k] = ("space " if space and not spoken else "") + tag
+        protocol = [tagged_word(words[k], tags[k]) for k in kept]
+        for k, space, spoken in zip(kept, self._spacer.space_before(protocol, prior, said), said):
+            tags[k] = ("space " if space and not spoken else "") + tags[k].removeprefix("space ")
         return tags
 
     def _result(self, plan: _Plan) -> Result:

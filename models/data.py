@@ -63,14 +63,18 @@ def write(folder: Path, size: int = 4000, seed: int = 0) -> tuple[Path, Path]:
     return folder / "train.jsonl", folder / "valid.jsonl"
 
 
+def pair(row: dict) -> tuple[list[str], list[str]]:
+    """(fragment words, answer words) of one chat row."""
+    return row["messages"][1]["content"].split(), row["messages"][2]["content"].split()
+
+
 def load_pairs(path: Path) -> list[tuple[list[str], list[str]]]:
     """(fragment words, answer words) of a chat JSONL file (already validated)."""
     pairs = []
     for _, row in read_rows(path):
         if isinstance(row, BadRow):
             raise row
-        user, answer = row["messages"][1]["content"], row["messages"][2]["content"]
-        pairs.append((user.split(), answer.split()))
+        pairs.append(pair(row))
     return pairs
 
 
@@ -82,7 +86,6 @@ def validate(files: list[Path]) -> list[str]:
         for line, row in read_rows(path):
             if isinstance(row, BadRow) or "messages" not in row:
                 continue
-            user, answer = row["messages"][1]["content"], row["messages"][2]["content"]
-            if align(user.split(), answer.split()) is None:
+            if align(*pair(row)) is None:
                 found.append(f"{path}:{line}: the answer cannot be made by tagging the fragment's words")
     return found

@@ -26,6 +26,12 @@ TAGS: tuple[str, ...] = ("drop", "keep", "space keep") + tuple(
 TAG_INDEX = {tag: k for k, tag in enumerate(TAGS)}
 
 
+def tagged_word(word: str, tag: str) -> str:
+    """The protocol word a kept word's tag types: the word itself, or its replacement."""
+    tag = tag.removeprefix("space ")
+    return tag[len("replace "):] if tag.startswith("replace ") else word
+
+
 def tags_to_protocol(words: list[str], tags: list[str]) -> list[str]:
     """The protocol words the tags make of the input words.
 
@@ -39,8 +45,7 @@ def tags_to_protocol(words: list[str], tags: list[str]) -> list[str]:
             continue
         if tag.startswith("space "):
             out.append(SPACE)
-            tag = tag[len("space "):]
-        out.append(tag[len("replace "):] if tag.startswith("replace ") else word)
+        out.append(tagged_word(word, tag))
     return [w for k, w in enumerate(out)
             if w != SPACE or (0 < k < len(out) - 1 and out[k - 1] != SPACE)]
 
