@@ -143,6 +143,8 @@ def _explain(result) -> None:
     from processor import explain
 
     print(f"  route {result.route}, confidence {result.confidence:.2f}")
+    if result.taken_back:
+        print(f"  taken back (said, then said again): {result.taken_back!r}")
     for span in result.spans:
         if span.kind == "prose":
             print(f"  prose, kept as said: {span.said!r}")

@@ -1,7 +1,9 @@
 """The library call: ``Engine().convert(text)`` turns one utterance into a command.
 
 The route is the cheapest that can be right. The words are normalised as a recogniser's
-text (case and sentence punctuation are noise in dictation; ``processor.normalize``). Then:
+text (case and sentence punctuation are noise in dictation; ``processor.normalize``), and a
+false start the speaker took back by saying the command again is dropped (``engine.restarts``:
+``make build I mean make test``; ``Result.taken_back``). Then:
 - the gate says strict -> the processor renders it (microseconds, exact): route ``processor``;
 - otherwise the segmenter finds the command spans; a prose-only utterance comes back as it
   was said (route ``unchanged``); each command span goes to the model, which tags its words
@@ -17,12 +19,14 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import processor
 from processor import normalize_words
 from processor.vocabulary import SPACE
+
+from .restarts import take_back
 
 MAX_MODEL_WORDS = 150
 """Longer command spans are rendered by the processor alone (the model is slow on them)."""
@@ -53,6 +57,7 @@ class Result:
     spans: list[Span] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    taken_back: str = ""  # a false start and its correction words, dropped as said
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -60,14 +65,18 @@ class Result:
 
 @dataclass
 class _Plan:
-    """One utterance between the classifiers and the model."""
+    """One utterance between the classifiers and the model: ``words`` and ``normal`` are
+    what is left after taking back ``said[cut[0]:cut[1]]``, and the spans index them until
+    ``_result`` maps them back onto ``said``."""
 
     text: str
+    said: list[str]
     words: list[str]
     normal: list[str]
     spans: list[Span]
     timings_ms: dict[str, float]
     warnings: list[str]
+    cut: tuple[int, int] | None = None
 
 
 def _ms(start: float) -> float:
@@ -115,9 +124,14 @@ class Engine:
 
     def _plan(self, text: str) -> _Plan:
         words = text.split()
-        plan = _Plan(text, words, normalize_words(text), [], {}, list(self._warnings))
+        plan = _Plan(text, words, words, normalize_words(text), [], {}, list(self._warnings))
         if not words:
             return plan
+        plan.cut = take_back(plan.normal)
+        if plan.cut:
+            a, b = plan.cut
+            plan.words, plan.normal = words[:a] + words[b:], plan.normal[:a] + plan.normal[b:]
+            words, text = plan.words, " ".join(plan.words)
         if self._gate is None:
             plan.spans = [self._by_processor(plan, 0, len(words))]
             return plan
@@ -128,7 +142,11 @@ class Engine:
             plan.spans = [self._by_processor(plan, 0, len(words))]
             return plan
         start = time.perf_counter()
-        for found in self._segmenter.segment(" ".join(plan.normal)):
+        segments = self._segmenter.segment(" ".join(plan.normal))
+        if plan.cut and all(found.kind != "command" for found in segments):
+            segments = [replace(segments[0], kind="command", start=0, end=len(words))]
+            # a taken-back false start says the rest is a command, however short
+        for found in segments:
             said = " ".join(words[found.start:found.end])
             if found.kind != "command":
                 plan.spans.append(Span("prose", found.start, found.end, said, said))
@@ -219,6 +237,14 @@ class Engine:
         if not plan.spans:
             return Result(plan.text, "", "unchanged", 1.0, [], plan.timings_ms,
                           plan.warnings + ["nothing to convert"] if not plan.words else plan.warnings)
+        taken_back = ""
+        if plan.cut:
+            a, b = plan.cut
+            taken_back = " ".join(plan.said[a:b])
+            for span in plan.spans:  # back onto the words as said; a span across the cut holds it
+                span.start += (b - a) if span.start >= a else 0
+                span.end += (b - a) if span.end > a else 0
+                span.said = " ".join(plan.said[span.start:span.end])
         commands = [s for s in plan.spans if s.kind == "command"]
         if not commands:
             route = "unchanged"
@@ -229,4 +255,4 @@ class Engine:
         output = " ".join(s.output for s in plan.spans if s.output)
         confidence = min((s.confidence for s in commands), default=1.0)
         return Result(plan.text, output, route, confidence, plan.spans, plan.timings_ms,
-                      list(dict.fromkeys(plan.warnings)))
+                      list(dict.fromkeys(plan.warnings)), taken_back)
