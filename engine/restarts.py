@@ -7,8 +7,9 @@ correction replaces what it corrects. Two forms of that need no model, because t
 themselves say where the new attempt begins:
 
 - a **restatement**: after correction or filler words (``actually``, ``no wait``, ``I mean``,
-  ``you know``...), the utterance's first word again, or after a correction, two words said
-  just before it again (``dash dash soft no wait dash dash hard``: the nearest such start);
+  ``you know``...), the utterance's first word again (``sudo`` or not), or after a
+  correction, two or more words said before it again (``dash dash soft no wait dash dash
+  hard``; the start that shares the most words, the nearest of equals);
   a stuttered first word at the very start counts too;
 - a **restart phrase** (``scratch that``, ``never mind``...) with words on both sides.
 
@@ -62,11 +63,26 @@ def _restatement(words: list[str], p: int) -> int | None:
     if first == p:  # no correction words: only a stutter of the first word, not corrected
         stutter = p == 1 and words[0] == words[1]  # (``lando lando no wait start``)
         return 0 if stutter and not _markers_after(words, 2) else None
-    if correcting:  # the nearest earlier start of the same two words
-        for s in range(first - 1, -1, -1):
-            if words[s:s + 2] == words[p:p + 2]:
-                return s
-    return 0 if first > 0 and words[0] == words[p] else None
+    if correcting:  # the earlier start saying the most of the same words (nearest on ties)
+        matches = [(_shared(words, s, p, first), s) for s in range(first)]
+        length, start = max(matches, default=(0, 0))
+        if length >= 2:
+            return start
+    return 0 if first > 0 and _program(words, 0) == _program(words, p) else None
+
+
+def _shared(words: list[str], s: int, p: int, end: int) -> int:
+    """How many words from ``s`` (before ``end``) say the same as the words from ``p``."""
+    n = 0
+    while s + n < end and p + n < len(words) and words[s + n] == words[p + n]:
+        n += 1
+    return n
+
+
+def _program(words: list[str], k: int) -> str:
+    """The command word at ``k``: after ``sudo`` if it starts there (``sudo systemctl`` and
+    ``systemctl`` start the same command)."""
+    return words[k + 1] if words[k] == "sudo" and k + 1 < len(words) else words[k]
 
 
 def _restart_phrase(words: list[str], p: int) -> bool:

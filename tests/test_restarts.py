@@ -18,6 +18,8 @@ def cut(text: str) -> str | None:
     ("pip install requests wait no pip install httpx", "pip install requests wait no"),
     ("filebrowser you know filebrowser", "filebrowser you know"),
     ("git git status", "git"),
+    ("systemctl restart nginx no wait sudo systemctl reload nginx", "systemctl restart nginx no wait"),
+    ("sudo apt install vim sorry apt install neovim", "apt install vim sorry"),  # sudo stays
     ("ls dash la uh scratch that du dash sh star", "ls dash la uh scratch that"),
     # after other speech, the restatement repeats two words, and a correction precedes it
     ("okay so git push no wait git push dash u origin main", "git push no wait"),
@@ -26,6 +28,7 @@ def cut(text: str) -> str | None:
     ("make a no make b no make c", "make a no make b no"),
     ("git log dash dash stat space dash dash graph no wait dash dash all",
      "dash dash graph no wait"),
+    ("ls slash dev slash sda one make that slash dev slash sdb", "slash dev slash sda one make that"),
 ])
 def test_a_restatement_or_restart_phrase_takes_back_the_false_start(said, taken):
     assert cut(said) == taken
