@@ -29,6 +29,7 @@ _MARKERS = sorted(_CORRECTING | {tuple(p.lower().split()) for p in (*FILLERS, "j
 """Word runs that may stand between a false start and its restatement, longest first. A bare
 ``no`` or ``wait`` is a marker but no correction: ``no`` is also a word of commands
 (``dash dash no dash block``)."""
+_LAST_WORDS = frozenset(marker[-1] for marker in _MARKERS)
 _RESTART_PHRASES = tuple(tuple(p.lower().split()) for p in RESTARTS)
 _NEGATIONS = frozenset({"don't", "dont", "not", "never", "to"})
 """A word before a restart phrase that makes it plain speech (``don't forget that``)."""
@@ -98,6 +99,8 @@ def take_back(words: list[str]) -> tuple[int, int] | None:
     """``(start, end)``: the words ``words[start:end]`` a person took back (the false start
     and the correction words after it), or None. ``words`` are normalised (lower case)."""
     for p in range(len(words) - 1, 0, -1):
+        if p > 1 and words[p - 1] not in _LAST_WORDS:
+            continue  # no marker ends here and no stutter: the common case, one lookup
         if _restart_phrase(words, p):
             return 0, p
         start = _restatement(words, p)
