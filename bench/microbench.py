@@ -75,19 +75,25 @@ def floor(text: str) -> str:
 
 
 def bench_processor(utterances: list[str], repeats: int = 300) -> dict:
-    """``process`` against the floor, utterance by utterance, interleaved in one run."""
+    """``process`` against the floor, utterance by utterance, interleaved in one run; and the
+    engine's look for a false start (``engine.restarts.take_back``), which every utterance
+    passes before the gate."""
+    from engine.restarts import take_back
+
     gc.disable()
     try:
-        ours, floors = [], []
+        ours, floors, restarts = [], [], []
         for text in utterances:
             floors.append(per_call_us(floor, text, repeats))
             ours.append(per_call_us(process, text, repeats))
+            restarts.append(per_call_us(take_back, normalize_words(text), repeats))
     finally:
         gc.enable()
     words = [len(t.split()) for t in utterances]
     result = {
         "process_us": summary(ours),
         "floor_us": summary(floors),
+        "take_back_us": summary(restarts),
         "words_per_utterance": {"min": min(words), "median": statistics.median(words), "max": max(words)},
     }
     result["ratio_of_medians"] = result["process_us"]["median"] / result["floor_us"]["median"]
@@ -241,6 +247,8 @@ def _print(figures: dict) -> None:
     print(f"  floor     median {p['floor_us']['median']:7.2f} us   p95 {p['floor_us']['p95']:7.2f} us"
           "   (split, one dict lookup a word, join)")
     print(f"  ratio of medians {p['ratio_of_medians']:.2f}x the floor")
+    print(f"  take_back median {p['take_back_us']['median']:7.2f} us   p95 "
+          f"{p['take_back_us']['p95']:7.2f} us   (the engine's look for a false start)")
     s = figures["speaker"]["speak_us"]
     print(f"speaker    median {s['median']:7.1f} us   p95 {s['p95']:7.1f} us per command")
     g = figures["classifiers"]["gate"]
