@@ -66,11 +66,10 @@ class Result:
 @dataclass
 class _Plan:
     """One utterance between the classifiers and the model: ``words`` and ``normal`` are
-    what is left after taking back ``said[cut[0]:cut[1]]``, and the spans index them until
-    ``_result`` maps them back onto ``said``."""
+    what is left of ``text.split()`` after taking back its words ``cut[0]:cut[1]``, and the
+    spans index them until ``_result`` maps them back onto the words as said."""
 
     text: str
-    said: list[str]
     words: list[str]
     normal: list[str]
     spans: list[Span]
@@ -124,7 +123,7 @@ class Engine:
 
     def _plan(self, text: str) -> _Plan:
         words = text.split()
-        plan = _Plan(text, words, words, normalize_words(text), [], {}, list(self._warnings))
+        plan = _Plan(text, words, normalize_words(text), [], {}, list(self._warnings))
         if not words:
             return plan
         plan.cut = take_back(plan.normal)
@@ -239,12 +238,12 @@ class Engine:
                           plan.warnings + ["nothing to convert"] if not plan.words else plan.warnings)
         taken_back = ""
         if plan.cut:
-            a, b = plan.cut
-            taken_back = " ".join(plan.said[a:b])
+            (a, b), said = plan.cut, plan.text.split()
+            taken_back = " ".join(said[a:b])
             for span in plan.spans:  # back onto the words as said; a span across the cut holds it
                 span.start += (b - a) if span.start >= a else 0
                 span.end += (b - a) if span.end > a else 0
-                span.said = " ".join(plan.said[span.start:span.end])
+                span.said = " ".join(said[span.start:span.end])
         commands = [s for s in plan.spans if s.kind == "command"]
         if not commands:
             route = "unchanged"
