@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.levels import REQUEST_TAILS, WRAPPER_SUFFIXES
 from processor import normalize_words
 
 from . import features as f
@@ -201,10 +202,9 @@ class Segmenter:
     # -- prediction (numpy only) ---------------------------------------------------------
     def word_scores(self, text: str) -> np.ndarray:
         """Log-odds that each whitespace word of ``text`` is part of a command."""
-        return self._scores(text)[0]
+        return self._scores(normalize_words(text))[0]
 
-    def _scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        words = normalize_words(text)
+    def _scores(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         if not words:
             return np.zeros(0), np.zeros(0, dtype=bool)
         idx, dense, evidence = self._encode([words])
@@ -217,8 +217,15 @@ class Segmenter:
         Decoded into spans (``switch_penalty`` a switch); then a command span with nothing
         to convert (no protocol word, number, typed token or phrase of speech: ``kill
         daemon``) is given back as prose, which is what the model would type for it anyway.
+        Last, prose that only leads into a command ending the utterance, or ending it but for
+        a closing word (``please``, ``and press enter``), is a request to type it (``can you
+        run pip install dash e dot``, ``the command I want is df dash h``): all of it is
+        command then, whose wrapper words the model drops, unless the lead explains the
+        command to a reader (``explains``). Other prose after a command makes a sentence
+        about it, whose words stay as said.
         """
-        scores, evidence = self._scores(text)
+        words = normalize_words(text)
+        scores, evidence = self._scores(words)
         labels = _decode(scores.tolist(), self.switch_penalty)
         start = None
         for k, label in enumerate(labels + [False]):
@@ -228,6 +235,11 @@ class Segmenter:
                 if not evidence[start:k].any():
                     labels[start:k] = [False] * (k - start)
                 start = None
+        if any(labels) and not all(labels):
+            lead, end = labels.index(True), len(labels) - labels[::-1].index(True)
+            if (all(labels[lead:end]) and " ".join(words[end:]) in _CLOSINGS
+                    and not explains(words[:lead])):
+                return [True] * len(labels)
         return labels
 
     def segment(self, text: str) -> list[Span]:
@@ -265,6 +277,17 @@ class Segmenter:
         segmenter.intercept_ = float(meta["intercept"])
         segmenter.classes_ = np.array([0, 1])
         return segmenter
+
+
+_CLOSINGS = frozenset({"", *WRAPPER_SUFFIXES, *REQUEST_TAILS})
+"""What may follow a requested command: nothing, or a closing phrase of the generators."""
+
+
+def explains(lead: list[str]) -> bool:
+    """Whether words before a command tell a reader about it rather than ask for it: a prose
+    lead of the mixed generator (``remember to run``, ``my colleague suggested``) or a
+    purpose clause (``to see hidden files use``)."""
+    return bool(lead) and (lead[0] == "to" or f.PROSE_LEAD in f.phrase_tags(lead))
 
 
 @functools.lru_cache(maxsize=256)

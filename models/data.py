@@ -5,7 +5,7 @@ sends to the model (loose, natural, chaotic, voice; mixed speech reaches the mod
 command span, which is loose or strict text). The user message is the fragment as the engine
 gives it (normalised recogniser text); the answer is the strict protocol text. Every row is a
 transformation: a fragment the processor alone already renders right is strict, never sent to
-the model, and left out.
+the model, and left out, as is one that no tagging of its words can answer.
 
 ``validate`` is the gate to training: it runs ``dictbash data check`` over the files and
 fails on any row whose answer cannot be reached by tagging the fragment's words.
@@ -48,6 +48,8 @@ def build(size: int = 4000, valid_share: float = 0.05, seed: int = 0) -> tuple[l
         fragment = normalize(row.dictated)
         if process(fragment) == command or (fragment, row.protocol) in seen:
             continue
+        if align(fragment.split(), row.protocol.split()) is None:
+            continue  # no tagging reaches it (``space space`` said loosely): nothing to learn
         seen.add((fragment, row.protocol))
         rows.append({"messages": messages(fragment, row.protocol)})
     cut = int(len(rows) * valid_share)

@@ -94,6 +94,25 @@ def test_mixed_speech_keeps_its_prose(segmenter):
     assert [s for s in segmenter.segment(text) if s.kind == "command"] == [Span("command", 2, 5)]
 
 
+@pytest.mark.parametrize("text", [
+    "would you mind typing git log dash dash oneline",
+    "okay computer please execute ls dash la",
+    "my next command is make dash j eight",
+])
+def test_a_request_that_ends_in_a_command_is_all_command(segmenter, text):
+    """The lead-in goes to the model with the command, which drops its words."""
+    assert segmenter.segment(text) == [Span("command", 0, len(text.split()))]
+
+
+@pytest.mark.parametrize("text, command", [
+    ("to list the hidden files use ls dash la", (6, 9)),
+    ("remember to run npm space install", (3, 6)),
+    ("would you mind typing git log dash dash oneline and see what happens", (4, 9)),
+])
+def test_a_lead_that_explains_or_prose_after_keeps_the_prose(segmenter, text, command):
+    assert [s for s in segmenter.segment(text) if s.kind == "command"] == [Span("command", *command)]
+
+
 # -- reproducible training ----------------------------------------------------------------
 
 def test_fresh_training_reproduces_the_shipped_artifacts(tmp_path, rows, gate, segmenter):
