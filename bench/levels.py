@@ -237,42 +237,6 @@ def natural(command: str, rng: random.Random) -> Row | None:
                     command)
 
 
-# Requests to the machine, composed by ``requested`` for training data only: an opener, a
-# request and a verb or a frame that names the command, maybe a closing phrase. The held-out
-# natural rows use the fixed wrappers above; people ask in endless ways, and a model trained
-# on a few fixed phrases keeps the words of any other.
-REQUEST_OPENERS = ("okay", "alright", "so", "hey", "right", "and", "now", "next", "and now",
-                   "okay so", "alright so", "okay um", "finally", "great", "cool",
-                   "good", "ok", "well")
-REQUESTS = ("please", "can you", "could you", "would you", "can you please",
-            "will you", "I want you to", "I need you to", "I'd like you to", "go ahead and",
-            "let's", "we need to", "I want to", "time to", "just")
-REQUEST_VERBS = ("run", "type", "enter", "execute", "do", "write", "put in", "input")
-COMMAND_FRAMES = ("the command is", "the next command is", "what I want is",
-                  "here's the command", "the next step is", "run the following",
-                  "type the following", "run this", "type this", "command", "my command is",
-                  "the last one is")
-REQUEST_TAILS = ("please", "thanks", "thank you", "for me", "now", "okay", "right now",
-                 "if you can", "cheers", "and that's all", "thanks a lot")
-
-
-def requested(command: str, rng: random.Random) -> Row | None:
-    """Natural speech with a composed request around the command (``okay could you type git
-    push please``), for training: the model learns to drop wrappers it was never shown."""
-    units, is_loose = _inner(command, rng)
-    body = _with_fillers(units, is_loose, rng, rng.choice((0, 0, 0, 1)))
-    opener = rng.choice(REQUEST_OPENERS).split() if rng.random() < 0.5 else []
-    if rng.random() < 0.6:
-        lead = (rng.choice(REQUESTS).split() if rng.random() < 0.8 else []) + rng.choice(
-            REQUEST_VERBS).split()
-    else:
-        lead = rng.choice(COMMAND_FRAMES).split()
-    tail = rng.choice(REQUEST_TAILS).split() if rng.random() < 0.3 else []
-    dictated = " ".join(opener + lead + body + tail)
-    return checked(Row(dictated, command, "natural", protocol=" ".join(join_units(units, False))),
-                   command)
-
-
 def _mistake(unit: list[str], rng: random.Random, other: list[list[str]]) -> list[str] | None:
     """A plausible wrong version of one unit: another number, flag letter or word."""
     numbers = [k for k, w in enumerate(unit) if w in NUMBER_WORDS]
@@ -389,8 +353,7 @@ def voice(command: str, rng: random.Random) -> Row | None:
 
 
 GENERATORS = {"strict": strict, "loose": loose, "natural": natural, "chaotic": chaotic,
-              "mixed": mixed, "voice": voice, "requested": requested}
-"""The ``LEVELS`` of the held-out sets, and ``requested`` (training data only)."""
+              "mixed": mixed, "voice": voice}
 
 
 def generate(level: str, command: str, rng: random.Random, *, description: str = "",

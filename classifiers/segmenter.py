@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.levels import REQUEST_TAILS, WRAPPER_SUFFIXES
+from bench.levels import WRAPPER_SUFFIXES
 from processor import normalize_words
 
 from . import features as f
@@ -279,8 +279,8 @@ class Segmenter:
         return segmenter
 
 
-_CLOSINGS = frozenset({"", *WRAPPER_SUFFIXES, *REQUEST_TAILS})
-"""What may follow a requested command: nothing, or a closing phrase of the generators."""
+_CLOSINGS = frozenset({"", *WRAPPER_SUFFIXES})
+"""What may follow a requested command: nothing, or a closing phrase (``please``, ``thanks``)."""
 
 
 def explains(lead: list[str]) -> bool:

@@ -4,9 +4,8 @@ import random
 
 import pytest
 
-from bench.levels import (COMMAND_FRAMES, CORRECTIONS, FILLERS, LEVELS, REQUEST_OPENERS,
-                          REQUEST_VERBS, REQUESTS, RESTARTS, WRAPPER_PREFIXES, category, generate,
-                          spoken_prose)
+from bench.levels import (CORRECTIONS, FILLERS, LEVELS, RESTARTS, WRAPPER_PREFIXES, category,
+                          generate, spoken_prose)
 from processor import process
 from processor.vocabulary import NUMBER_WORDS
 
@@ -67,18 +66,6 @@ def test_natural_wraps_the_command():
     wrapped = sum(any(row.dictated.startswith(p + " ") for p in WRAPPER_PREFIXES) for row in made)
     assert wrapped >= len(made) // 2
     assert any(f in row.dictated.split() for row in made for f in FILLERS)
-
-
-def test_requested_wraps_the_command_in_a_composed_request():
-    """Training-only natural speech: an opener, a request and verb or a frame, the command."""
-    made = rows("requested")
-    assert len(made) >= 40 and len({r.dictated for r in made}) == len(made)
-    starts = {*REQUEST_OPENERS, *REQUESTS, *REQUEST_VERBS, *COMMAND_FRAMES}
-    for row in made:
-        assert row.difficulty == "natural" and row.span is None
-        assert process(row.protocol) == row.expected
-        assert any(row.dictated.startswith(s + " ") for s in starts), row.dictated
-    assert rows("requested", 20, seed=5)[0].to_json() == rows("requested", 20, seed=5)[0].to_json()
 
 
 def test_chaotic_has_corrections_restarts_and_false_starts():
