@@ -12,6 +12,11 @@ before and after slip repair (``Transcript.raw`` and ``Transcript.text``), the r
 factor, and the failures. The tuning subset (``dev_rows``) is made the same way from *train*
 pages at run time and is never written to ``bench/data``: every decoding setting and repair
 rule was chosen on it, and the held-out set was only ever measured.
+
+The repair data the recogniser ships in ``engine/`` is built here too, from train pages only:
+``write_lexicon`` (shell words), ``write_bigrams`` (word classes of dictations) and
+``write_confusions`` (the recogniser's own slips on espeak-ng dictations of train-page
+commands, none of a dev page, so the dev figures stay fair).
 """
 
 from __future__ import annotations
@@ -74,16 +79,19 @@ def synthesize(text: str, folder: Path | None = None) -> Path:
 # The sets
 
 
-def _pick(split: str, seed: str, taken: set[tuple[str, str]]) -> list[dict]:
-    """Strict then loose rows from commands of ``split`` pages, in a seeded order, kept by
-    word count only (``STRICT_WORDS``, ``LOOSE_WORDS``) and never a pair in ``taken``."""
+def _pick(split: str, seed: str, taken: set[tuple[str, str]],
+          sizes: tuple[int, int] = (STRICT_ROWS, LOOSE_ROWS),
+          skip_pages: frozenset[str] = frozenset()) -> list[dict]:
+    """Strict then loose rows (``sizes``) from commands of ``split`` pages, in a seeded
+    order, kept by word count only (``STRICT_WORDS``, ``LOOSE_WORDS``), never a pair in
+    ``taken`` nor a command of ``skip_pages``."""
     from .corpus import commands
     from .levels import generate
 
-    pool = commands(split=split, seed=0)
+    pool = [pair for pair in commands(split=split, seed=0) if pair[0].page not in skip_pages]
     rows: list[dict] = []
-    for level, (low, high), size in (("strict", STRICT_WORDS, STRICT_ROWS),
-                                     ("loose", LOOSE_WORDS, LOOSE_ROWS)):
+    for level, (low, high), size in (("strict", STRICT_WORDS, sizes[0]),
+                                     ("loose", LOOSE_WORDS, sizes[1])):
         rng = random.Random(f"{seed}-{level}")
         count = 0
         for k in rng.sample(range(len(pool)), len(pool)):
@@ -279,5 +287,92 @@ def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, int
     kept = {w: n for w, n in counts.items() if n >= min_count and len(w) <= 24}
     lines = ["# word count: shell words of tldr train pages (bench.voice.write_lexicon)"]
     lines += [f"{w} {n}" for w, n in sorted(kept.items(), key=lambda x: (-x[1], x[0]))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return kept
+
+
+def write_bigrams(path: Path | None = None) -> dict[tuple[str, str], int]:
+    """Write ``engine/bigrams.txt``: how often each word class follows another (protocol
+    words are their own class, then letters and other words; ``<s>`` and ``</s>`` mark the
+    ends) in the strict and loose dictations of every command of **train** pages, made by
+    the same generators as the voice sets (``bench.levels``, seed ``voice-bigrams``)."""
+    from collections import Counter
+
+    from engine.recognizer import _words_of
+    from engine.repair import BIGRAMS_PATH, END, START, Lexicon
+
+    from .corpus import commands
+    from .levels import generate
+
+    path = path or BIGRAMS_PATH
+    lexicon = Lexicon({}, {})
+    counts: Counter = Counter()
+    for level in ("strict", "loose"):
+        rng = random.Random(f"voice-bigrams-{level}")
+        for _, command in commands(split="train", seed=0):
+            row = generate(level, command, rng, split="train")
+            if row is not None:
+                classes = [START, *map(lexicon.word_class, _words_of(row.dictated).split()), END]
+                counts.update(zip(classes, classes[1:]))
+    lines = ["# previous next count: word classes of train-page dictations "
+             "(bench.voice.write_bigrams)"]
+    lines += [f"{a} {b} {n}" for (a, b), n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dict(counts)
+
+
+def confusions(said: list[str], heard: list[str]) -> list[tuple[str, str]]:
+    """``(heard, said)`` for each run of one or two heard words that a word alignment
+    (``engine.repair.edit_distance``'s, traced back) puts against one or two other said
+    words, between words heard right."""
+    cost = [[i + j for j in range(len(heard) + 1)] for i in range(len(said) + 1)]
+    for i in range(1, len(said) + 1):
+        for j in range(1, len(heard) + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                             cost[i - 1][j - 1] + (said[i - 1] != heard[j - 1]))
+    runs: list[tuple[list[str], list[str]]] = [([], [])]
+    i, j = len(said), len(heard)
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (said[i - 1] != heard[j - 1]):
+            if said[i - 1] == heard[j - 1]:
+                runs.append(([], []))
+            else:
+                runs[-1][0].insert(0, heard[j - 1])
+                runs[-1][1].insert(0, said[i - 1])
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            runs[-1][1].insert(0, said[i - 1])
+            i -= 1
+        else:
+            runs[-1][0].insert(0, heard[j - 1])
+            j -= 1
+    return [(" ".join(h), " ".join(s)) for h, s in reversed(runs)
+            if 1 <= len(h) <= 2 and 1 <= len(s) <= 2]
+
+
+def write_confusions(path: Path | None = None, sizes: tuple[int, int] = (600, 200),
+                     min_count: int = 3) -> dict[tuple[str, str], int]:
+    """Write ``engine/confusions.txt``: what the recogniser (``tiny.en``, repair off) writes
+    for other words (``confusions``), seen at least ``min_count`` times, in espeak-ng
+    dictations of train-page commands (``sizes`` strict and loose rows picked like the voice
+    sets, seed ``voice-confusions``, no page of the dev set). Minutes: one transcription
+    per row."""
+    from collections import Counter
+
+    from engine.audio import load_audio
+    from engine.recognizer import Recognizer, _words_of
+    from engine.repair import CONFUSIONS_PATH
+
+    path = path or CONFUSIONS_PATH
+    dev_pages = frozenset(row["page"] for row in dev_rows())
+    recognizer = Recognizer(repair=False)
+    counts: Counter = Counter()
+    for row in _pick("train", "voice-confusions", set(), sizes, dev_pages):
+        heard = recognizer.transcribe(load_audio(synthesize(row["dictated"])).samples)
+        counts.update(confusions(_words_of(row["dictated"]).split(), heard.text.split()))
+    kept = {pair: n for pair, n in counts.items() if n >= min_count}
+    lines = ["# heard\tmeant\tcount: the recogniser's slips on train-page dictations "
+             "(bench.voice.write_confusions)"]
+    lines += [f"{h}\t{s}\t{n}" for (h, s), n in sorted(kept.items(), key=lambda x: (-x[1], x[0]))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return kept

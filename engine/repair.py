@@ -2,15 +2,27 @@
 
 A small recogniser hears protocol dictation through its English prior: ``push`` comes out as
 ``bush``, ``ls`` as ``let's``, ``dash`` as ``hash``, ``terraform`` as ``terra form``. What is
-known about the input undoes much of that: the words people dictate are overwhelmingly
-protocol words (``processor.vocabulary``), letters, numbers, and the command names,
-subcommands and flag words of the shell, which ``lexicon.txt`` lists (built from the *train*
-pages of the tldr corpus only, by ``bench.voice.write_lexicon``; no held-out page's words).
+known about the input undoes much of that, from three files built from the *train* pages of
+the tldr corpus only (no held-out page's words), each by a function of ``bench.voice``:
 
-``Lexicon.alternatives(words)`` proposes edits: a heard word replaced by known words that sound
-like it (``sound_key``: a coarse phonetic spelling, voicing and vowels folded), two heard words
-joined into one known word (``car go`` -> ``cargo``), a filler dropped. The recogniser checks
-each edit against the audio (``engine.recognizer``) and keeps only those the audio supports.
+- ``lexicon.txt`` (``write_lexicon``): the command names, subcommands and flag words of the
+  shell, with their counts; with the protocol words (``processor.vocabulary``), letters and
+  numbers, the words people dictate.
+- ``bigrams.txt`` (``write_bigrams``): how often each word class follows another in the
+  strict and loose dictations of train-page commands (each protocol word is a class, then
+  letters and other words). ``Lexicon.score`` reads a dictation's likelihood from it:
+  ``dash`` comes before a letter, ``hash`` hardly ever; no dictation starts with ``space``
+  or ends on ``capital`` (``can_start``, ``can_end``).
+- ``confusions.txt`` (``write_confusions``): what this recogniser (tiny.en, hearing espeak-ng)
+  was seen to write for other words several times (``pseudo`` or ``to go`` for ``sudo``).
+
+``Lexicon.alternatives(words)`` proposes edits: a known confusion, a heard word replaced by
+known words that sound like it (``sound_key``: a coarse phonetic spelling, voicing and vowels
+folded), two heard words joined into one known word spelled or sounding like them (``car
+go`` -> ``cargo``, ``terra forum`` -> ``terraform``), a filler dropped. The recogniser checks
+each edit against the audio (``engine.recognizer``) and keeps only those the audio and the
+dictation score together support. ``spell_flags`` needs no audio: where dictation spells
+(after a single dash or ``capital``), a letter's name is the letter.
 """
 
 from __future__ import annotations
@@ -18,12 +30,17 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from processor.vocabulary import NUMBER_WORDS, PROTOCOL_WORDS
+from processor.vocabulary import NUMBER_WORDS, PROTOCOL_WORDS, SYMBOL_PHRASES
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.txt")
+BIGRAMS_PATH = Path(__file__).with_name("bigrams.txt")
+CONFUSIONS_PATH = Path(__file__).with_name("confusions.txt")
+START, END, LETTER, WORD = "<s>", "</s>", "<letter>", "<word>"
+"""Word classes of the dictation model besides the protocol words, each its own class."""
 
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 # How an English recogniser writes a spelled letter.
@@ -34,6 +51,14 @@ LETTER_NAMES = {
     "ar": "r", "es": "s", "ess": "s", "tee": "t", "tea": "t", "you": "u", "vee": "v",
     "ex": "x", "why": "y", "zed": "z", "zee": "z",
 }
+SMOOTHING = 2.0
+"""Weight of a class's overall share in its probability after a given class (unseen pairs)."""
+MIN_START_SHARE, MIN_END_SHARE = 0.002, 0.01
+"""A word class that starts fewer than this share of dictations cannot start one; one that
+ends fewer than this share of its uses cannot end one."""
+DASHES = frozenset(p[0] for p, text in SYMBOL_PHRASES.items() if text == "-" and len(p) == 1)
+DOUBLE_U = frozenset({"u", "you"})
+"""``double u``: the one letter name of two words (``w``)."""
 FILLERS = frozenset({"the", "uh", "um", "ah", "er", "hmm"})
 """Words a recogniser adds before a word it cannot place; no dictation says them."""
 
@@ -84,13 +109,28 @@ def edit_distance(a: Sequence, b: Sequence) -> int:
 
 
 class Lexicon:
-    """The words dictation is made of, with how often the shell's corpus uses each."""
+    """The words dictation is made of, with how often the shell's corpus uses each, how
+    their classes follow each other in dictation, and what the recogniser writes for them."""
 
-    def __init__(self, counts: dict[str, int] | None = None):
+    def __init__(self, counts: dict[str, int] | None = None,
+                 bigrams: dict[tuple[str, str], int] | None = None,
+                 confusions: dict[tuple[str, ...], list[tuple[str, ...]]] | None = None):
         counts = dict(counts) if counts is not None else load_counts()
+        bigrams = dict(bigrams) if bigrams is not None else load_bigrams()
+        self.confusions = dict(confusions) if confusions is not None else load_confusions()
         self.counts = counts
         self.protocol = _PROTOCOL | set(NUMBER_WORDS)
         self.known = set(counts) | self.protocol | LETTERS
+        self._follow: dict[str, Counter] = {}
+        arrivals: Counter = Counter()
+        for (previous, word_class), count in bigrams.items():
+            self._follow.setdefault(previous, Counter())[word_class] = count
+            arrivals[word_class] += count
+        self._after = {previous: sum(f.values()) for previous, f in self._follow.items()}
+        classes = self.protocol | {LETTER, WORD, END}
+        self._class_share = {c: (arrivals[c] + 1) / (sum(arrivals.values()) + len(classes))
+                             for c in classes}
+        self._words = sum(counts.values()) + len(counts) + 1
         self._by_key: dict[str, set[str]] = {}
         self._by_deletion: dict[str, set[str]] = {}
         for word in self.known:
@@ -109,6 +149,43 @@ class Lexicon:
             return 1.0
         count = self.counts.get(word, 0)
         return 1.0 + math.log10(count) if count else 0.0
+
+    def word_class(self, word: str) -> str:
+        """A protocol word is its own class; other words are letters or shell words."""
+        if word in self.protocol:
+            return word
+        return LETTER if word in LETTERS else WORD
+
+    def score(self, words: Sequence[str]) -> float:
+        """Log-probability of ``words`` as a whole dictation: how likely each word's class is
+        after the one before (``bigrams.txt``: ``hash`` rarely comes before a letter, ``dash``
+        often; nothing ends on ``capital``), times the word's share of its class."""
+        total, previous = 0.0, START
+        for word in [*words, END]:
+            word_class = END if word == END else self.word_class(word)
+            seen = self._follow.get(previous, {}).get(word_class, 0)
+            total += math.log((seen + SMOOTHING * self._class_share[word_class])
+                              / (self._after.get(previous, 0) + SMOOTHING))
+            if word_class == LETTER:
+                total -= math.log(len(LETTERS))
+            elif word_class == WORD:
+                total += math.log((self.counts.get(word, 0) + 1) / self._words)
+            previous = word_class
+        return total
+
+    def can_start(self, word: str) -> bool:
+        """Whether a dictation may start with ``word``: not with ``space``, ``dash``..."""
+        return self._common(START, self.word_class(word), MIN_START_SHARE)
+
+    def can_end(self, word: str) -> bool:
+        """Whether a dictation may end on ``word``: not on ``space``, ``capital``, ``dash``..."""
+        return self._common(self.word_class(word), END, MIN_END_SHARE)
+
+    def _common(self, previous: str, word_class: str, share: float) -> bool:
+        """Whether ``word_class`` follows ``previous`` at least ``share`` of the time in the
+        bigrams (true when they know nothing of ``previous``)."""
+        after = self._after.get(previous)
+        return not after or self._follow[previous][word_class] >= share * after
 
     def similar(self, heard: str) -> list[str]:
         """Known words whose sound key is within one edit of ``heard``'s, best first."""
@@ -133,20 +210,49 @@ class Lexicon:
         return [w for _, w in sorted(scored)]
 
     def alternatives(self, words: list[str], limit: int = 3) -> list[tuple[int, int, list[str]]]:
-        """``(start, end, replacement)`` edits worth checking against the audio: for each
-        heard word the closest-sounding known words (protocol words only for a protocol
-        word), and two heard words joined into one known word."""
-        edits = []
+        """``(start, end, replacement)`` edits worth checking against the audio: what the
+        recogniser is known to write for other words (``confusions.txt``: ``to go`` for
+        ``sudo``), and for each heard word the closest-sounding known words (protocol words
+        only for a protocol word), and two heard words joined into one known word, spelled
+        (``car go``) or sounding (``terra forum`` -> ``terraform``) like it."""
+        edits: dict[tuple[int, int, tuple[str, ...]], None] = {}
         for k, word in enumerate(words):
-            if k + 1 < len(words) and word + words[k + 1] in self.known - self.protocol:
-                edits.append((k, k + 2, [word + words[k + 1]]))
+            for end in (k + 1, k + 2)[:len(words) - k]:
+                for meant in self.confusions.get(tuple(words[k:end]), ()):
+                    edits[(k, end, meant)] = None
+            joined = word + words[k + 1] if k + 1 < len(words) else ""
+            if joined in self.known - self.protocol:
+                edits[(k, k + 2, (joined,))] = None
+            elif joined and not {word, words[k + 1]} & self.protocol:
+                edits.update(((k, k + 2, (w,)), None) for w in self.similar(joined)[:limit])
             if word in FILLERS and len(words) > 1:
-                edits.append((k, k + 1, []))
+                edits[(k, k + 1, ())] = None
             options = self.similar(word)
             if word in self.protocol:
                 options = [w for w in options if w in self.protocol]
-            edits += [(k, k + 1, [w]) for w in options[:limit]]
-        return edits
+            edits.update(((k, k + 1, (w,)), None) for w in options[:limit])
+        return [(a, b, list(new)) for a, b, new in edits]
+
+
+def spell_flags(words: list[str]) -> list[str]:
+    """Letter names as the letters they name where dictation spells: right after a single
+    dash (a short flag: ``dash age`` -> ``dash h``), after ``capital``, and on through the
+    letters that follow (``dash ex zed`` -> ``dash x z``; ``double u`` -> ``w``). In the
+    dictations of the train pages, over 99% of the words said there are single letters."""
+    out: list[str] = []
+    spelling = False
+    k = 0
+    while k < len(words):
+        word = words[k]
+        if spelling and word == "double" and k + 1 < len(words) and words[k + 1] in DOUBLE_U:
+            word, k = "w", k + 1
+        elif spelling:
+            word = LETTER_NAMES.get(word, word)
+        single_dash = word in DASHES and not (out and out[-1] in DASHES | {"double"})
+        spelling = single_dash or word == "capital" or (spelling and word in LETTERS)
+        out.append(word)
+        k += 1
+    return out
 
 
 def load_counts(path: Path = LEXICON_PATH) -> dict[str, int]:
@@ -159,6 +265,32 @@ def load_counts(path: Path = LEXICON_PATH) -> dict[str, int]:
             word, _, count = line.partition(" ")
             counts[word] = int(count or 1)
     return counts
+
+
+def load_bigrams(path: Path = BIGRAMS_PATH) -> dict[tuple[str, str], int]:
+    """``previous next count`` lines of the shipped class bigrams; none if the file is
+    missing (then every class is equally likely after any other)."""
+    if not path.is_file():
+        return {}
+    bigrams = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            previous, word_class, count = line.split()
+            bigrams[(previous, word_class)] = int(count)
+    return bigrams
+
+
+def load_confusions(path: Path = CONFUSIONS_PATH) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """``heard<TAB>meant<TAB>count`` lines of the shipped confusions, as heard words -> the
+    words meant, commonest first; none if the file is missing."""
+    if not path.is_file():
+        return {}
+    confusions: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            heard, meant, _ = line.split("\t")
+            confusions.setdefault(tuple(heard.split()), []).append(tuple(meant.split()))
+    return confusions
 
 
 @functools.lru_cache(maxsize=1)
