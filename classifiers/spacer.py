@@ -10,8 +10,13 @@ then ``thirty two`` after ``dash dash`` may not be), is trained on many times mo
 than the tagger in seconds. At run time its log-odds are added to the tagger's own
 (``prior_weight`` times them): the two disagree in different places.
 
+What a command would contain is the other half: a character model of commands of train
+pages (``ShellLM``) says how much likelier the next words are as a new shell word than glued
+on (``git add .``, not ``git add.``), and its log-odds are one more feature, which the
+regression learns to trust as far as it holds on pages the model has not read.
+
 Training uses scikit-learn on one-hot feature strings; at run time each feature string is a
-dict lookup into the learnt weights, so a fragment costs well under a millisecond and no
+dict lookup into the learnt weights, so a fragment costs a millisecond or so and no
 scikit-learn.
 """
 
@@ -28,6 +33,7 @@ import processor
 
 from . import features as f
 from .artifacts import default_path, load_npz
+from .shell_lm import ShellLM
 
 RETRAIN_COMMAND = "dictbash train spacer"
 
@@ -35,11 +41,15 @@ FEATURE_NAMES = (
     "w0", "w-1", "w+1", "w-2", "w-1,0", "w0,+1", "w-2,-1", "k0", "k-1", "k+1", "k-2", "k+2",
     "k-1,0", "k-2,-1,0", "k-1,0,+1", "k0,+1", "w-1,k0", "k-1,w0", "quoted", "scoped", "position",
     "quoted,k-1,0", "token", "token,k0", "token,w0", "token start,k0", "token words,k0",
-    "token shape,k0", "token shape,w0",
+    "token shape,k0", "token shape,w0", "odds,k0",
 )
 """What the regression reads about the choice before word 0: words and kinds around it,
-whether it is quoted or under a casing directive, and the shell token the words since the
-last space render to (its text, shape, first word's kind and length)."""
+whether it is quoted or under a casing directive, the shell token the words since the last
+space render to (its text, shape, first word's kind and length), and the command model's
+log-odds of a space (``ShellLM``), rounded by halves, with the word's kind."""
+ODDS = "odds"
+"""The one numeric feature: the command model's log-odds of a space, over ``ODDS_CLIP``."""
+ODDS_CLIP = 12.0
 
 _LETTERS, _DIGITS = regex.compile(r"\p{L}+"), regex.compile(r"\d+")
 
@@ -68,13 +78,38 @@ def _static(words: list[str], kinds: list[int]) -> list[list[str]]:
              f"{quoted[i]}|{k(i - 1)}|{k(i)}"] for i in range(n)]
 
 
-def _dynamic(words: list[str], kinds: list[int], i: int, start: int) -> list[str]:
-    """The features of the token the words ``start..i-1`` make, for the choice before ``i``."""
-    text = processor.process(" ".join(words[start:i]))[:24]
+_TEXT_KINDS = frozenset({f.PLAIN, f.SHORT, f.LETTER, f.DIGITS, f.TYPED, f.NUMBER, f.HOMOPHONE})
+"""Kinds of words that type text of their own (a symbol, quote or casing word leans on the
+next word)."""
+
+
+def _reach(kinds: list[int], i: int) -> int:
+    """The end of the words from ``i`` on that make its first piece of text: through symbol
+    and casing words up to the first word that types text (``dash dash type``, ``period``)."""
+    end = i + 1
+    while end < len(kinds) and end - i < 4 and kinds[end - 1] not in _TEXT_KINDS:
+        end += 1
+    return end
+
+
+def _dynamic(words: list[str], kinds: list[int], i: int, start: int, so_far: str,
+             before: str, lm: ShellLM | None, page: str | None) -> tuple[list[str], float]:
+    """The features of the token the words ``start..i-1`` make (``so_far``), for the choice
+    before ``i``, and the command model's log-odds of a space there, over ``ODDS_CLIP``
+    (``before``: the tokens before this one). Joined, the words are rendered together, as
+    the processor would: under ``kebab case`` a join is a hyphen, in quotes a space."""
+    text = so_far[:24]
     kind = f.KINDS[kinds[i]]
     shape = _shape(text)
+    odds = 0.0
+    if lm is not None:  # the text up to the next word that types some, spaced or joined
+        end = _reach(kinds, i)
+        spaced = f"{so_far} {processor.process(' '.join(words[i:end]))}"
+        joined = processor.process(" ".join(words[start:end]))
+        odds = max(-ODDS_CLIP, min(ODDS_CLIP, lm.odds(before[-16:], spaced, joined, page)))
     return [text, f"{text}|{kind}", f"{text[:16]}|{words[i]}", f"{f.KINDS[kinds[start]]}|{kind}",
-            f"{min(i - start, 5)}|{kind}", f"{shape}|{kind}", f"{shape}|{words[i]}"]
+            f"{min(i - start, 5)}|{kind}", f"{shape}|{kind}", f"{shape}|{words[i]}",
+            f"{round(odds / 2)}|{kind}"], odds / ODDS_CLIP
 
 
 def _named(values: list[str]) -> list[str]:
@@ -99,29 +134,38 @@ class Spacer:
     def get_params(self, deep: bool = True) -> dict:
         return {"C": self.C, "min_count": self.min_count, "prior_weight": self.prior_weight}
 
-    def fit(self, fragments: list[list[str]], spaces: list[list[bool]]) -> "Spacer":
+    def fit(self, fragments: list[list[str]], spaces: list[list[bool]],
+            lm: ShellLM | None = None, pages: list[str] | None = None) -> "Spacer":
         """Learn from protocol words without ``space`` and, for each word, whether a ``space``
-        goes before it (the first word's value is ignored)."""
+        goes before it (the first word's value is ignored).
+
+        ``lm``: the command model (none: its features are blank); ``pages``: the page each
+        fragment comes from, which ``lm`` then reads as a new page (``ShellLM.fit_pages``)."""
         from scipy import sparse
         from sklearn.linear_model import LogisticRegression
 
+        self.lm_ = lm
         rows: list[list[str]] = []
+        values: list[float] = []
         y: list[bool] = []
-        for words, labels in zip(fragments, spaces):
+
+        def record(i: int, names: list[str], odds: float) -> bool:
+            rows.append(names)
+            values.append(odds)
+            y.append(bool(labels[i]))
+            return bool(labels[i])
+
+        for n, (words, labels) in enumerate(zip(fragments, spaces)):
             if len(words) != len(labels):
                 raise ValueError(f"{len(labels)} labels for {len(words)} words: {words!r}")
-            kinds = f.word_kinds(words)
-            static, start = _static(words, kinds), 0
-            for i in range(1, len(words)):
-                rows.append(_named(static[i] + _dynamic(words, kinds, i, start)))
-                y.append(bool(labels[i]))
-                start = i if labels[i] else start
+            self._walk(words, record, pages[n] if pages is not None else None)
         counts = Counter(name for row in rows for name in row)
-        vocabulary = {name: k for k, name in enumerate(sorted(n for n, c in counts.items()
-                                                              if c >= self.min_count))}
-        cols = [[vocabulary[n] for n in row if n in vocabulary] for row in rows]
+        vocabulary = {name: k for k, name in enumerate(
+            [ODDS] + sorted(n for n, c in counts.items() if c >= self.min_count))}
+        cols = [[0] + [vocabulary[n] for n in row if n in vocabulary] for row in rows]
+        data = [[v] + [1.0] * (len(c) - 1) for v, c in zip(values, cols)]
         indptr = np.concatenate([[0], np.cumsum([len(c) for c in cols])]).astype(np.int32)
-        x = sparse.csr_matrix((np.ones(indptr[-1]), np.concatenate(cols).astype(np.int32),
+        x = sparse.csr_matrix((np.concatenate(data), np.concatenate(cols).astype(np.int32),
                                indptr), shape=(len(rows), len(vocabulary)))
         model = LogisticRegression(C=self.C, solver="liblinear", max_iter=1000, random_state=0)
         model.fit(x, np.array(y, dtype=int))
@@ -129,6 +173,21 @@ class Spacer:
         self.weights_ = dict(zip(vocabulary, model.coef_[0].astype(float).tolist()))
         self.intercept_ = float(model.intercept_[0])
         return self
+
+    def _walk(self, words: list[str], decide, page: str | None = None) -> list[bool]:
+        """Each choice left to right: ``decide(i, feature names, odds)`` says whether a space
+        goes before word ``i``, and the next choice reads the tokens that made."""
+        kinds = f.word_kinds(words)
+        static = _static(words, kinds)
+        out, start, before = [False], 0, ""
+        for i in range(1, len(words)):
+            so_far = processor.process(" ".join(words[start:i]))
+            names, odds = _dynamic(words, kinds, i, start, so_far, before, self.lm_, page)
+            space = decide(i, _named(static[i] + names), odds)
+            out.append(space)
+            if space:
+                before, start = (before + so_far + " ")[-16:], i
+        return out
 
     def space_before(self, words: list[str], prior: list[float] | None = None,
                      said: list[bool] | None = None) -> list[bool]:
@@ -139,31 +198,29 @@ class Spacer:
         """
         if not words:
             return []
-        kinds = f.word_kinds(words)
-        static, weights = _static(words, kinds), self.weights_
-        out, start = [False], 0
-        for i in range(1, len(words)):
+        weights = self.weights_
+
+        def decide(i: int, names: list[str], odds: float) -> bool:
             if said is not None and said[i]:
-                space = True
-            else:
-                score = self.intercept_ + sum(weights.get(n, 0.0) for n in
-                                              _named(static[i] + _dynamic(words, kinds, i, start)))
-                if prior is not None:
-                    score += self.prior_weight * prior[i]
-                space = score > 0
-            out.append(space)
-            start = i if space else start
-        return out
+                return True
+            score = self.intercept_ + weights.get(ODDS, 0.0) * odds + sum(
+                weights.get(n, 0.0) for n in names)
+            if prior is not None:
+                score += self.prior_weight * prior[i]
+            return score > 0
+
+        return self._walk(words, decide)
 
     # -- artifacts -----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         meta = {"feature_version": f.FEATURE_VERSION, "feature_names": list(FEATURE_NAMES),
                 "params": self.get_params(), "intercept": self.intercept_}
         kept = {n: w for n, w in self.weights_.items() if abs(w) >= 1e-3}
+        lm = self.lm_.arrays() if self.lm_ is not None else {}
         with open(path, "wb") as fh:
             np.savez_compressed(fh, meta=np.array(json.dumps(meta)),
                                 names=np.array(list(kept), dtype=str),
-                                weights=np.array(list(kept.values()), dtype=np.float32))
+                                weights=np.array(list(kept.values()), dtype=np.float32), **lm)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Spacer":
@@ -173,25 +230,28 @@ class Spacer:
         spacer = cls(**meta["params"])
         spacer.weights_ = dict(zip(data["names"].tolist(), data["weights"].tolist()))
         spacer.intercept_ = float(meta["intercept"])
+        spacer.lm_ = ShellLM.from_arrays(data) if "lm_grams" in data else None
         spacer.classes_ = np.array([0, 1])
         return spacer
 
 
-def spacer_examples(rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[str]], list[list[bool]]]:
-    """(kept protocol words without ``space``, a space before each?) from (fragment words,
-    answer protocol words) pairs; pairs whose answer no tagging reaches are skipped."""
+def spacer_example(words: list[str], answer: list[str]) -> tuple[list[str], list[bool]] | None:
+    """(kept protocol words without ``space``, a space before each?) of one (fragment words,
+    answer protocol words) pair; None when no tagging reaches the answer or one word is kept
+    (no choice to learn)."""
     from bench.levels import shell_units
     from models.tags import align, tags_to_protocol
 
-    fragments, spaces = [], []
-    for words, answer in rows:
-        tags = align(words, answer)
-        if tags is None:
-            continue
-        units = shell_units(" ".join(tags_to_protocol(words, tags)))
-        kept = [word for unit in units for word in unit]
-        before = [u > 0 and j == 0 for u, unit in enumerate(units) for j in range(len(unit))]
-        if len(kept) > 1:
-            fragments.append(kept)
-            spaces.append(before)
-    return fragments, spaces
+    tags = align(words, answer)
+    if tags is None:
+        return None
+    units = shell_units(" ".join(tags_to_protocol(words, tags)))
+    kept = [word for unit in units for word in unit]
+    before = [u > 0 and j == 0 for u, unit in enumerate(units) for j in range(len(unit))]
+    return (kept, before) if len(kept) > 1 else None
+
+
+def spacer_examples(rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[str]], list[list[bool]]]:
+    """``spacer_example`` of each pair that has one, as (fragments, spaces)."""
+    made = [m for m in (spacer_example(words, answer) for words, answer in rows) if m]
+    return [kept for kept, _ in made], [before for _, before in made]

@@ -29,13 +29,13 @@ MODEL_LEVELS = {"loose": 3, "natural": 3, "chaotic": 3, "voice": 2}
 """Levels the model is trained on, and their relative weights."""
 
 
-def build(size: int = 4000, valid_share: float = 0.05, seed: int = 0) -> tuple[list[dict], list[dict]]:
-    """(train, valid) chat rows, deterministic in ``seed``."""
+def generated(size: int, seed: int = 0) -> list[tuple[str, str, str]]:
+    """``size`` (page, fragment, answer protocol) triples, deterministic in ``seed``."""
     pool = commands(split="train", seed=seed)
     rng = random.Random(f"model-data-{seed}")
     levels = list(MODEL_LEVELS)
     weights = list(MODEL_LEVELS.values())
-    rows: list[dict] = []
+    rows: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str]] = set()
     while len(rows) < size:
         example, command = pool[rng.randrange(len(pool))]
@@ -51,7 +51,14 @@ def build(size: int = 4000, valid_share: float = 0.05, seed: int = 0) -> tuple[l
         if align(fragment.split(), row.protocol.split()) is None:
             continue  # no tagging reaches it (``space space`` said loosely): nothing to learn
         seen.add((fragment, row.protocol))
-        rows.append({"messages": messages(fragment, row.protocol)})
+        rows.append((example.page, fragment, row.protocol))
+    return rows
+
+
+def build(size: int = 4000, valid_share: float = 0.05, seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """(train, valid) chat rows, deterministic in ``seed``."""
+    rows = [{"messages": messages(fragment, answer)}
+            for _, fragment, answer in generated(size, seed)]
     cut = int(len(rows) * valid_share)
     return rows[cut:], rows[:cut]
 

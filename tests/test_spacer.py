@@ -11,6 +11,7 @@ from classifiers import ArtifactVersionError, Spacer
 from classifiers.artifacts import default_path
 from classifiers.features import FEATURE_VERSION
 from classifiers.heldout import load_rows, spacer_figures
+from classifiers.shell_lm import ALPHABET, FOLDS, ShellLM, page_fold
 from classifiers.spacer import spacer_examples
 from classifiers.train import train_spacer
 from engine import Engine
@@ -24,8 +25,8 @@ def spacer():
 
 def test_held_out_space_choices(spacer):
     figures = spacer_figures(spacer, load_rows())
-    # measured with the shipped artifact: loose 0.858, natural 0.864, chaotic 0.885,
-    # voice 0.873 of their fragments with every choice right (see README)
+    # measured with the shipped artifact: loose 0.845, natural 0.875, chaotic 0.891,
+    # voice 0.870 of their fragments with every choice right (see README)
     for level in ("loose", "natural", "chaotic", "voice"):
         assert figures[level]["exact"] >= 0.83, (level, figures[level])
         assert figures[level]["choices"] >= 0.97, (level, figures[level])
@@ -108,3 +109,33 @@ def test_engine_without_the_spacer_says_so(monkeypatch):
     assert any("spacer unavailable" in w for w in result.warnings)
     tags = ["keep", "space keep"]
     assert engine._spaced_tags(["git", "status"], _tagged(tags)) == tags
+
+
+def test_command_model_is_a_distribution_that_knows_shell_words():
+    commands = ["git add .", "git add src", "du -sh .", "find . -type f", "ls -la", "ls -l"]
+    lm = ShellLM.fit(commands, min_count=1)
+    for before in ("", "git ad", "find . -ty", "zzz"):
+        total = sum(np.exp(lm.logprob(chr(c), before)) for c in range(ALPHABET))
+        assert abs(total - 1) < 1e-9, before
+    assert lm.odds("git ", "add .", "add.") > 2  # `git add .`, never `git add.`
+    assert lm.odds("", "find . -type", "find .-type") > 2
+    assert lm.odds("git ", "ad d", "add") < -2  # `add` is one word
+
+
+def test_command_model_reads_a_training_page_as_new():
+    names = [f"q{chr(97 + k % 26)}{chr(97 + k // 26)}z" for k in range(40)]
+    pages = [(f"page{k}", f"{name} -v {name}") for k, name in enumerate(names)]
+    lm = ShellLM.fit_pages(pages)
+    assert len(lm.folds) == FOLDS
+    for page, command in pages[:8]:
+        blind, own = lm.folds[page_fold(page)], command.split()[0]
+        assert own in lm.counts and own not in blind.counts
+        assert lm.odds("", f"{own} -v", f"{own}-v", page) == blind.odds("", f"{own} -v", f"{own}-v")
+    assert lm.odds("", "qbaz -v", "qbaz-v") != lm.folds[page_fold("page1")].odds(
+        "", "qbaz -v", "qbaz-v")
+
+
+def test_command_model_reads_case_and_digits_as_alike():
+    lm = ShellLM.fit(["curl -sl x", "kubectl delete pod web-0", "curl -sl y"], min_count=1)
+    assert lm.odds("curl ", "-s L", "-sL") == lm.odds("curl ", "-s l", "-sl") < 0
+    assert lm.odds("pod ", "web -7", "web-7") < 0
