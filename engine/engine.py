@@ -30,6 +30,9 @@ from .restarts import take_back
 
 MAX_MODEL_WORDS = 150
 """Longer command spans are rendered by the processor alone (the model is slow on them)."""
+SPEECH_ONLY = frozenset({"filler", "wrapper", "correction"})
+"""Word kinds (``models.features.kind``) that are speech about a command, never part of one:
+a span of them alone that the model drops whole is no command."""
 
 
 @dataclass
@@ -183,6 +186,7 @@ class Engine:
         return self._tagger
 
     def _run_model(self, pending: list[tuple[_Plan, Span]]) -> None:
+        from models.features import kind
         from models.tags import tags_to_protocol
 
         fragments = [plan.normal[span.start:span.end] for plan, span in pending]
@@ -199,6 +203,9 @@ class Engine:
                 continue
             plan.timings_ms["model"] = round(elapsed / len(pending), 3)
             protocol = tags_to_protocol(fragments[k], self._spaced_tags(fragments[k], tagged[k]))
+            if not protocol and all(kind(w) in SPEECH_ONLY for w in fragments[k]):
+                plan.spans[where] = Span("prose", span.start, span.end, span.said, span.said)
+                continue  # fillers and wrapper words alone (``okay um``): nothing to type
             if not protocol:
                 plan.warnings.append("the model dropped every word of a command: processor only")
                 plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.2)

@@ -40,6 +40,13 @@ def test_loose_speech_goes_to_the_model(engine):
     assert result.spans[0].protocol == "git space push space minus u space origin space main"
 
 
+@pytest.mark.parametrize("text", ["um uh", "okay um", "hmm"])
+def test_fillers_alone_type_nothing(engine, text):
+    result = engine.convert(text)
+    assert result.route == "unchanged" and not any(s.kind == "command" for s in result.spans)
+    assert result.output == text and not result.warnings
+
+
 def test_mixed_speech_keeps_the_prose_as_said(engine):
     result = engine.convert("First run npm space install then wait")
     assert result.route == "mixed"
