@@ -90,7 +90,7 @@ class Engine:
 
     def __init__(self, *, model_dir: str | Path | None = None, adapter_dir: str | Path | None = None,
                  use_model: bool = True):
-        from classifiers import Gate, Segmenter, Spacer
+        from classifiers import Gate, Segmenter
 
         self._model_dir, self._adapter_dir = model_dir, adapter_dir
         self._use_model = use_model
@@ -100,11 +100,8 @@ class Engine:
         except (OSError, ValueError) as error:
             self._gate = self._segmenter = None
             self._warnings.append(f"classifiers unavailable ({error}): processor only")
-        try:
-            self._spacer = Spacer.load()
-        except (OSError, ValueError) as error:
-            self._spacer = None
-            self._warnings.append(f"spacer unavailable ({error}): the model alone places spaces")
+        self._spacer = None
+        self._spacer_error: str | None = None
         self._tagger = None
         self._tagger_error: str | None = None if use_model else "model disabled"
         self._lock = threading.Lock()
@@ -185,6 +182,18 @@ class Engine:
                 self._tagger_error = str(error)
         return self._tagger
 
+    def _load_spacer(self):
+        """The spacer, loaded once, when the model is first needed; None (with the reason
+        kept) if it cannot be."""
+        if self._spacer is None and self._spacer_error is None:
+            from classifiers import Spacer
+
+            try:
+                self._spacer = Spacer.load()
+            except (OSError, ValueError) as error:
+                self._spacer_error = str(error)
+        return self._spacer
+
     def _run_model(self, pending: list[tuple[_Plan, Span]]) -> None:
         from models.features import kind
         from models.tags import tags_to_protocol
@@ -194,6 +203,7 @@ class Engine:
         with self._lock:
             tagger = self._load_tagger()
             tagged = tagger.tag_many(fragments) if tagger is not None else None
+            spacer = self._load_spacer() if tagged is not None else None
         elapsed = _ms(start)
         for k, (plan, span) in enumerate(pending):
             where = next(i for i, s in enumerate(plan.spans) if s is span)
@@ -202,6 +212,9 @@ class Engine:
                 plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.3)
                 continue
             plan.timings_ms["model"] = round(elapsed / len(pending), 3)
+            if spacer is None:
+                plan.warnings.append(f"spacer unavailable ({self._spacer_error}): the model "
+                                     "alone places spaces")
             protocol = tags_to_protocol(fragments[k], self._spaced_tags(fragments[k], tagged[k]))
             if not protocol and all(kind(w) in SPEECH_ONLY for w in fragments[k]):
                 plan.spans[where] = Span("prose", span.start, span.end, span.said, span.said)
@@ -221,7 +234,8 @@ class Engine:
         from models.tags import tagged_word
 
         tags = [t.tag for t in tagged]
-        if self._spacer is None:
+        spacer = self._load_spacer()
+        if spacer is None:
             return tags
         kept, said, prior, after_space = [], [], [], False
         for k, tag in enumerate(tags):
@@ -235,7 +249,7 @@ class Engine:
             prior.append(tagged[k].space)
             after_space = False
         protocol = [tagged_word(words[k], tags[k]) for k in kept]
-        for k, space, spoken in zip(kept, self._spacer.space_before(protocol, prior, said), said):
+        for k, space, spoken in zip(kept, spacer.space_before(protocol, prior, said), said):
             tags[k] = ("space " if space and not spoken else "") + tags[k].removeprefix("space ")
         return tags
 

@@ -103,39 +103,10 @@ def test_engine_without_the_spacer_says_so(monkeypatch):
         raise OSError("no spacer.npz")
 
     monkeypatch.setattr(Spacer, "load", broken)
-    engine = Engine(use_model=False)
-    result = engine.convert("git space status")
-    assert result.output == "git status"
-    assert any("spacer unavailable" in w for w in result.warnings)
+    engine = Engine()
+    assert engine.convert("git space status").warnings == []  # the processor needs no spacer
+    result = engine.convert("okay so git push minus u origin main please")
+    assert result.route == "model" and result.output.startswith("git push")
+    assert any("spacer unavailable (no spacer.npz)" in w for w in result.warnings)
     tags = ["keep", "space keep"]
     assert engine._spaced_tags(["git", "status"], _tagged(tags)) == tags
-
-
-def test_command_model_is_a_distribution_that_knows_shell_words():
-    commands = ["git add .", "git add src", "du -sh .", "find . -type f", "ls -la", "ls -l"]
-    lm = ShellLM.fit(commands, min_count=1)
-    for before in ("", "git ad", "find . -ty", "zzz"):
-        total = sum(np.exp(lm.logprob(chr(c), before)) for c in range(ALPHABET))
-        assert abs(total - 1) < 1e-9, before
-    assert lm.odds("git ", "add .", "add.") > 2  # `git add .`, never `git add.`
-    assert lm.odds("", "find . -type", "find .-type") > 2
-    assert lm.odds("git ", "ad d", "add") < -2  # `add` is one word
-
-
-def test_command_model_reads_a_training_page_as_new():
-    names = [f"q{chr(97 + k % 26)}{chr(97 + k // 26)}z" for k in range(40)]
-    pages = [(f"page{k}", f"{name} -v {name}") for k, name in enumerate(names)]
-    lm = ShellLM.fit_pages(pages)
-    assert len(lm.folds) == FOLDS
-    for page, command in pages[:8]:
-        blind, own = lm.folds[page_fold(page)], command.split()[0]
-        assert own in lm.counts and own not in blind.counts
-        assert lm.odds("", f"{own} -v", f"{own}-v", page) == blind.odds("", f"{own} -v", f"{own}-v")
-    assert lm.odds("", "qbaz -v", "qbaz-v") != lm.folds[page_fold("page1")].odds(
-        "", "qbaz -v", "qbaz-v")
-
-
-def test_command_model_reads_case_and_digits_as_alike():
-    lm = ShellLM.fit(["curl -sl x", "kubectl delete pod web-0", "curl -sl y"], min_count=1)
-    assert lm.odds("curl ", "-s L", "-sL") == lm.odds("curl ", "-s l", "-sl") < 0
-    assert lm.odds("pod ", "web -7", "web-7") < 0
