@@ -216,9 +216,10 @@ class Engine:
                 plan.warnings.append(f"spacer unavailable ({self._spacer_error}): the model "
                                      "alone places spaces")
             protocol = tags_to_protocol(fragments[k], self._spaced_tags(fragments[k], tagged[k]))
-            if not protocol and all(kind(w) in SPEECH_ONLY for w in fragments[k]):
+            partial = len(plan.spans) > 1
+            if not protocol and (partial or all(kind(w) in SPEECH_ONLY for w in fragments[k])):
                 plan.spans[where] = Span("prose", span.start, span.end, span.said, span.said)
-                continue  # fillers and wrapper words alone (``okay um``): nothing to type
+                continue  # prose beside a command, or fillers alone (``okay um``): as said
             if not protocol:
                 plan.warnings.append("the model dropped every word of a command: processor only")
                 plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.2)

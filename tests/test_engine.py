@@ -47,6 +47,27 @@ def test_fillers_alone_type_nothing(engine, text):
     assert result.output == text and not result.warnings
 
 
+class _DropsEverything:
+    """A tagger that drops every word it is given."""
+
+    def tag_many(self, fragments):
+        from models.tagger import Tagged
+
+        return [[Tagged("drop", 0.9, 0.0) for _ in words] for words in fragments]
+
+
+def test_a_span_the_model_drops_whole_is_prose_beside_a_command_and_glued_alone():
+    engine = Engine()
+    engine._tagger = _DropsEverything()
+    text = "okay let's copy it over scp config dot yaml server colon slash etc"
+    result = engine.convert(text)
+    assert result.output == text and not result.warnings  # nothing glued, nothing lost
+    assert all(s.kind == "prose" and s.output == s.said for s in result.spans)
+    alone = engine.convert("git push minus u origin main")  # a whole command: the processor's
+    assert alone.route == "processor" and alone.output == "gitpush-uoriginmain"
+    assert any("dropped every word" in w for w in alone.warnings)
+
+
 def test_mixed_speech_keeps_the_prose_as_said(engine):
     result = engine.convert("First run npm space install then wait")
     assert result.route == "mixed"
