@@ -85,6 +85,25 @@ def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 3)
 
 
+def _licensed(words: list[str], tagged: list) -> list:
+    """The tagger's tags with each unlicensed drop kept: a plain word said before a filler is
+    a false start only if it is said again later or a correction comes; otherwise it is the
+    command's own word (``bob you know uninstall``), whatever the tagger thought."""
+    from models.features import kind
+
+    kinds = [kind(w) for w in words]
+    if "correction" in kinds:
+        return tagged
+    out = list(tagged)
+    for j, t in enumerate(tagged):
+        if (t.tag == "drop" and kinds[j] == "plain" and j + 1 < len(words)
+                and kinds[j + 1] == "filler" and words[j] not in words[j + 1:]):
+            after = next((i for i in range(j + 1, len(words)) if kinds[i] != "filler"), None)
+            if after is not None and tagged[after].tag != "drop":
+                out[j] = t._replace(tag="keep")
+    return out
+
+
 class Engine:
     """Converts dictation to bash with the embedded defaults (or the given model and adapter)."""
 
@@ -215,7 +234,8 @@ class Engine:
             if spacer is None:
                 plan.warnings.append(f"spacer unavailable ({self._spacer_error}): the model "
                                      "alone places spaces")
-            protocol = tags_to_protocol(fragments[k], self._spaced_tags(fragments[k], tagged[k]))
+            words = fragments[k]
+            protocol = tags_to_protocol(words, self._spaced_tags(words, _licensed(words, tagged[k])))
             partial = len(plan.spans) > 1
             if not protocol and (partial or all(kind(w) in SPEECH_ONLY for w in fragments[k])):
                 plan.spans[where] = Span("prose", span.start, span.end, span.said, span.said)

@@ -68,6 +68,24 @@ def test_a_span_the_model_drops_whole_is_prose_beside_a_command_and_glued_alone(
     assert any("dropped every word" in w for w in alone.warnings)
 
 
+def test_a_plain_word_before_a_filler_is_dropped_only_when_something_licenses_it():
+    from engine.engine import _licensed
+    from models.tagger import Tagged
+
+    def tags(text, given):
+        tagged = [Tagged(t, 0.9, 0.0) for t in given.split()]
+        return [t.tag for t in _licensed(text.split(), tagged)]
+
+    # a program name before a filler is the command's own word
+    assert tags("bob you know uninstall", "drop drop drop keep") == ["keep", "drop", "drop", "keep"]
+    # said again later: a false start; a wrapper word; a correction in the fragment
+    assert tags("git um git status", "drop drop keep keep") == ["drop", "drop", "keep", "keep"]
+    assert tags("okay um ls", "drop drop keep") == ["drop", "drop", "keep"]
+    assert tags("cat um no wait ls", "drop drop drop drop keep") == ["drop"] * 4 + ["keep"]
+    # nothing kept after the filler: nothing to attach the word to
+    assert tags("bob um", "drop drop") == ["drop", "drop"]
+
+
 def test_mixed_speech_keeps_the_prose_as_said(engine):
     result = engine.convert("First run npm space install then wait")
     assert result.route == "mixed"
