@@ -237,7 +237,7 @@ class Engine:
             words = fragments[k]
             protocol = tags_to_protocol(words, self._spaced_tags(words, _licensed(words, tagged[k])))
             partial = len(plan.spans) > 1
-            if not protocol and (partial or all(kind(w) in SPEECH_ONLY for w in fragments[k])):
+            if not protocol and (partial or all(kind(w) in SPEECH_ONLY for w in words)):
                 plan.spans[where] = Span("prose", span.start, span.end, span.said, span.said)
                 continue  # prose beside a command, or fillers alone (``okay um``): as said
             if not protocol:
