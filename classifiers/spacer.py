@@ -190,11 +190,12 @@ class Spacer:
         return out
 
     def space_before(self, words: list[str], prior: list[float] | None = None,
-                     said: list[bool] | None = None) -> list[bool]:
+                     said: list[bool] | None = None, margin: float = 0.0) -> list[bool]:
         """Whether a ``space`` goes before each word, chosen left to right.
 
         ``prior``: the tagger's log-odds of a space before each word; ``said``: a ``space``
-        was spoken there (always kept). The first word never has one.
+        was spoken there (always kept); ``margin``: the log-odds a space must pass (above 0
+        where joining is the safer reading). The first word never has one.
         """
         if not words:
             return []
@@ -207,7 +208,7 @@ class Spacer:
                 weights.get(n, 0.0) for n in names)
             if prior is not None:
                 score += self.prior_weight * prior[i]
-            return score > 0
+            return score > margin
 
         return self._walk(words, decide)
 

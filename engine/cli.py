@@ -145,6 +145,8 @@ def _explain(result) -> None:
     print(f"  route {result.route}, confidence {result.confidence:.2f}")
     if result.taken_back:
         print(f"  taken back (said, then said again): {result.taken_back!r}")
+    if result.request:
+        print(f"  request around the command, dropped: {result.request!r}")
     for span in result.spans:
         if span.kind == "prose":
             print(f"  prose, kept as said: {span.said!r}")

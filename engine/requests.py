@@ -1,0 +1,90 @@
+"""Requests: the words that hand a command to the engine and are no part of it.
+
+People dictating to a terminal frame the command as a request: ``okay type git status``,
+``the next one is sudo systemctl restart nginx``, ``docker system prune dash a and press
+enter``. PROTOCOL.md (section 2, natural) says such wrappers go. The tagger learns the
+wrappers of the level generators, but a frame it has not seen makes the segmenter read the
+utterance as prose around a command, which is kept (``okay so the next thing is ./configure``).
+Frames like these are a small closed class of phrases, so they are found by phrase:
+
+- a **lead**: discourse words (``okay``, ``so``, ``um``...) and then a request cue (``type``,
+  ``enter the following``, ``the command is``, ``can you run``...) right before the command;
+- a **tail**: ``and press enter``, ``thanks`` and the like after it.
+
+``request_frame`` finds them; the engine drops them only when what is left reads as one
+command (all command words or, after a cue to type, all plain words: ``so yeah type exit``),
+never when prose is left beside a command (``run make space test three times before merging``
+stays mixed speech). The model still reads the whole utterance, as it was trained to, and is
+told to drop the request's words.
+"""
+
+from __future__ import annotations
+
+from processor.vocabulary import SPACE
+
+
+def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
+    """Word tuples, longest first (so ``type in`` wins over ``type``)."""
+    return tuple(sorted({tuple(t.split()) for t in texts}, key=len, reverse=True))
+
+
+DISCOURSE = _phrases(
+    "okay", "ok", "so", "yeah", "alright", "all right", "right", "um", "uh", "er", "hmm", "hey",
+    "well", "now", "just", "please", "and", "then", "oh", "let's see", "let me see",
+)
+"""Words that may open a request before its cue."""
+TYPING_CUES = _phrases(
+    "type", "type in", "type out", "enter", "input", "write", "type the following",
+    "enter the following", "the following", "can you type", "can you enter", "could you type",
+    "would you type", "go ahead and type", "please type", "please enter", "let's type",
+    "the command is", "the command would be", "the command should be", "my command is",
+    "here's the command", "here is the command", "the next command is", "next command",
+    "the next one is", "the next thing is", "next one is",
+)
+"""Cues that say the words after them are to be typed, whatever they read like."""
+RUN_CUES = _phrases(
+    "run", "execute", "run the following", "can you run", "could you run", "would you run",
+    "go ahead and run", "please run", "let's run",
+)
+"""Cues that ask for a command to be run: what follows may also be English (``run the
+tests``), so it must read as a command."""
+CUES = tuple(sorted(TYPING_CUES + RUN_CUES, key=len, reverse=True))
+TAILS = _phrases(
+    "and press enter", "and hit enter", "and then press enter", "and then hit enter",
+    "then press enter", "then hit enter", "press enter", "hit enter", "and enter",
+    "please", "thanks", "thank you", "for me", "please and thanks",
+)
+"""Phrases after a command that ask for it or thank for it."""
+
+
+def _match(words: list[str], at: int, phrases) -> int:
+    """The length of the longest phrase of ``phrases`` at ``words[at:]``, or 0."""
+    return next((len(p) for p in phrases if tuple(words[at:at + len(p)]) == p), 0)
+
+
+def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
+    """``(start, end, typed)``: the command is ``words[start:end]``, the rest a request around
+    it (``typed``: a typing cue was said before it); None when there is no frame, or nothing
+    in it.
+
+    A lead counts only if it ends in a cue and a ``space`` does not follow (``type space ls``
+    is the strict dictation of ``type ls``); a tail counts only after a word of the command.
+    """
+    start = 0
+    while n := _match(words, start, DISCOURSE):
+        start += n
+    cue = _match(words, start, CUES)
+    typed = tuple(words[start:start + cue]) in TYPING_CUES
+    if not cue or start + cue == len(words) or words[start + cue] == SPACE:
+        start, typed = 0, False
+    else:
+        start += cue
+    end = len(words)
+    while end > start + 1:
+        n = next((len(p) for p in TAILS if tuple(words[end - len(p):end]) == p), 0)
+        if not n or end - n <= start:
+            break
+        end -= n
+    if (start, end) == (0, len(words)):
+        return None
+    return start, end, typed
