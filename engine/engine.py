@@ -104,10 +104,15 @@ def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 3)
 
 
+FALSE_START_WORDS = 3
+"""How many words before a filler a false start may hold (``git push um git push origin``)."""
+
+
 def _licensed(words: list[str], tagged: list) -> list:
-    """The tagger's tags with each unlicensed drop kept: a plain word said before a filler is
-    a false start only if it is said again later or a correction comes; otherwise it is the
-    command's own word (``bob you know uninstall``), whatever the tagger thought."""
+    """The tagger's tags with each unlicensed drop kept: a plain word said a few words before
+    a filler is a false start only if it is said again later or a correction comes; otherwise
+    it is the command's own word (``bob you know uninstall``, ``sudo badblocks um slash dev``),
+    whatever the tagger thought."""
     from models.features import kind
 
     kinds = [kind(w) for w in words]
@@ -115,8 +120,8 @@ def _licensed(words: list[str], tagged: list) -> list:
         return tagged
     out = list(tagged)
     for j, t in enumerate(tagged):
-        if (t.tag == "drop" and kinds[j] == "plain" and j + 1 < len(words)
-                and kinds[j + 1] == "filler" and words[j] not in words[j + 1:]):
+        if (t.tag == "drop" and kinds[j] == "plain" and words[j] not in words[j + 1:]
+                and "filler" in kinds[j + 1:j + 1 + FALSE_START_WORDS]):
             after = next((i for i in range(j + 1, len(words)) if kinds[i] != "filler"), None)
             if after is not None and tagged[after].tag != "drop":
                 out[j] = t._replace(tag="keep")

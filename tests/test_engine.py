@@ -78,6 +78,9 @@ def test_a_plain_word_before_a_filler_is_dropped_only_when_something_licenses_it
 
     # a program name before a filler is the command's own word
     assert tags("bob you know uninstall", "drop drop drop keep") == ["keep", "drop", "drop", "keep"]
+    # a few words before it too; but not further than a false start reaches
+    assert tags("sudo badblocks um slash dev", "drop keep drop keep keep")[0] == "keep"
+    assert tags("sudo a b c um d", "drop keep keep keep drop keep")[0] == "drop"
     # said again later: a false start; a wrapper word; a correction in the fragment
     assert tags("git um git status", "drop drop keep keep") == ["drop", "drop", "keep", "keep"]
     assert tags("okay um ls", "drop drop keep") == ["drop", "drop", "keep"]
