@@ -29,7 +29,7 @@ from processor import normalize_words
 from . import features as f
 from .artifacts import default_path, load_npz
 
-COMMAND, PROSE = "command", "prose"
+COMMAND, PROSE, REQUEST = "command", "prose", "request"
 
 IDENTITY_OFFSETS = (-2, -1, 0, 1, 2)
 KIND_OFFSETS = (-3, -2, -1, 0, 1, 2, 3)
@@ -224,7 +224,11 @@ class Segmenter:
         command to a reader (``explains``). Other prose after a command makes a sentence
         about it, whose words stay as said.
         """
-        words = normalize_words(text)
+        return self._labels(normalize_words(text))[0]
+
+    def _labels(self, words: list[str]) -> tuple[list[bool], int]:
+        """``labels``, and how many words lead into a requested command in the speaker's own
+        words (``asks``; 0 if none)."""
         scores, evidence = self._scores(words)
         labels = _decode(scores.tolist(), self.switch_penalty)
         start = None
@@ -239,14 +243,17 @@ class Segmenter:
             lead, end = labels.index(True), len(labels) - labels[::-1].index(True)
             if (all(labels[lead:end]) and " ".join(words[end:]) in _CLOSINGS
                     and not explains(words[:lead])):
-                return [True] * len(labels)
-        return labels
+                return [True] * len(labels), lead if asks(words, lead, end) else 0
+        return labels, 0
 
     def segment(self, text: str) -> list[Span]:
-        """The utterance as alternating command and prose spans covering every word."""
-        spans: list[Span] = []
-        for k, label in enumerate(self.labels(text)):
-            kind = COMMAND if label else PROSE
+        """The utterance as alternating command and prose spans covering every word; a lead
+        the speaker asks for the command with (``I want to see the logs so``) is a first span
+        of its own, ``request``, which the engine drops."""
+        labels, asked = self._labels(normalize_words(text))
+        spans: list[Span] = [Span(REQUEST, 0, asked)] if asked else []
+        for k in range(asked, len(labels)):
+            kind = COMMAND if labels[k] else PROSE
             if spans and spans[-1].kind == kind:
                 spans[-1] = Span(kind, spans[-1].start, k + 1)
             else:
@@ -281,6 +288,23 @@ class Segmenter:
 
 _CLOSINGS = frozenset({"", *WRAPPER_SUFFIXES})
 """What may follow a requested command: nothing, or a closing phrase (``please``, ``thanks``)."""
+
+
+PERSONAL = frozenset({"i", "i'm", "i'd", "i'll", "me", "my", "we", "we're", "let's", "us",
+                      "you"})
+"""Words that put the speaker (or the listener) in a lead: ``I want to``, ``let me``."""
+
+
+def asks(words: list[str], lead: int, end: int) -> bool:
+    """Whether the ``lead`` words before a requested command (``words[lead:end]``) ask for it
+    in the speaker's own words (``I need to get on the box so``, ``let me check memory
+    with``): a clause with a person in it, before words that are more than speech (``we need
+    smalltalkci okay``: ``okay`` alone is no command). Not where the utterance corrects
+    itself: there the words before a command may be a false start of it (``git push origin
+    main no wait origin develop``)."""
+    tags = f.phrase_tags(words)
+    return (any(w in PERSONAL for w in words[:lead]) and f.NO_TAG in tags[lead:end]
+            and f.CORRECTION not in tags and f.RESTART not in tags)
 
 
 def explains(lead: list[str]) -> bool:

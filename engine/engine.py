@@ -185,13 +185,16 @@ class Engine:
             return plan
         start = time.perf_counter()
         frame = request_frame(plan.normal)
-        from classifiers import Span as Segment
+        from classifiers import COMMAND, REQUEST, Span as Segment
 
         if frame and self._one_command(plan.normal[frame[0]:frame[1]], frame[2]):
             plan.request = frame[:2]
-            segments = [Segment("command", 0, len(words))]
+            segments = [Segment(COMMAND, 0, len(words))]
         else:
             segments = self._segmenter.segment(" ".join(plan.normal))
+            if segments[0].kind == REQUEST:  # the speaker's own lead into the command
+                plan.request = (segments[0].end, len(words))
+                segments = [Segment(COMMAND, 0, len(words))]
         if plan.cut and all(found.kind != "command" for found in segments):
             segments = [replace(segments[0], kind="command", start=0, end=len(words))]
             # a taken-back false start says the rest is a command, however short
@@ -216,8 +219,10 @@ class Engine:
         """Whether the words inside a request frame are one command and nothing else: the
         segmenter finds no prose in them, or (after a cue) nothing but prose, which the
         speaker has said is to be typed (``so yeah type exit``)."""
-        kinds = {found.kind for found in self._segmenter.segment(" ".join(words))}
-        return kinds == {"command"} or (cued and kinds == {"prose"})
+        from classifiers import COMMAND, PROSE, REQUEST
+
+        kinds = {found.kind for found in self._segmenter.segment(" ".join(words))} - {REQUEST}
+        return kinds == {COMMAND} or (cued and kinds == {PROSE})
 
     def _by_processor(self, plan: _Plan, start: int, end: int, confidence: float = 1.0,
                       unsaid: bool = False) -> Span:
@@ -305,7 +310,8 @@ class Engine:
                 continue  # prose beside a command, or fillers alone (``okay um``): as said
             if not protocol:
                 plan.warnings.append("the model dropped every word of a command: processor only")
-                plan.spans[where] = self._by_processor(plan, span.start, span.end, 0.2)
+                plan.spans[where] = self._by_processor(
+                    plan, *(plan.request or (span.start, span.end)), confidence=0.2)
                 continue
             span.protocol = " ".join(protocol)
             span.output = processor.process(span.protocol)

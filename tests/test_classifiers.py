@@ -101,7 +101,27 @@ def test_mixed_speech_keeps_its_prose(segmenter):
 ])
 def test_a_request_that_ends_in_a_command_is_all_command(segmenter, text):
     """The lead-in goes to the model with the command, which drops its words."""
-    assert segmenter.segment(text) == [Span("command", 0, len(text.split()))]
+    assert all(segmenter.labels(text))
+    assert {s.kind for s in segmenter.segment(text)} <= {"request", "command"}
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("I want to see the ssh logs so journalctl dash u sshd", 7),
+    ("let me check memory with free dash h", 5),
+])
+def test_a_lead_in_the_speakers_own_words_is_a_request_span(segmenter, text, lead):
+    """The engine drops it whatever the model makes of it."""
+    assert segmenter.segment(text) == [Span("request", 0, lead),
+                                       Span("command", lead, len(text.split()))]
+
+
+@pytest.mark.parametrize("text", [
+    "git push origin main no wait origin develop",   # a false start, not a request
+    "we need smalltalkci okay",                      # `okay` alone is no command
+    "okay computer please execute ls dash la",       # nobody in the lead: the model's to judge
+])
+def test_no_request_span_without_a_person_a_command_or_when_correcting(segmenter, text):
+    assert "request" not in {s.kind for s in segmenter.segment(text)}
 
 
 @pytest.mark.parametrize("text, command", [

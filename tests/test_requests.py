@@ -43,6 +43,7 @@ def engine():
     ("type kubectl get nodes dash o wide and then hit enter", "kubectl get nodes -o wide",
      "type ... and then hit enter"),
     ("so yeah type exit", "exit", "so yeah type"),
+    ("let me check memory with free dash h", "free -h", "let me check memory with"),
 ])
 def test_the_engine_types_the_command_and_says_what_request_it_dropped(engine, said, typed, dropped):
     result = engine.convert(said)
