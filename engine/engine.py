@@ -187,8 +187,9 @@ class Engine:
         frame = request_frame(plan.normal)
         from classifiers import COMMAND, REQUEST, Span as Segment
 
-        if frame and self._one_command(plan.normal[frame[0]:frame[1]], frame[2]):
-            plan.request = frame[:2]
+        inside = frame and self._command_inside(plan.normal[frame[0]:frame[1]], frame[2])
+        if frame and inside is not None:
+            plan.request = (frame[0] + inside, frame[1])
             segments = [Segment(COMMAND, 0, len(words))]
         else:
             segments = self._segmenter.segment(" ".join(plan.normal))
@@ -215,14 +216,17 @@ class Engine:
         plan.timings_ms["segmenter"] = _ms(start)
         return plan
 
-    def _one_command(self, words: list[str], cued: bool) -> bool:
-        """Whether the words inside a request frame are one command and nothing else: the
-        segmenter finds no prose in them, or (after a cue) nothing but prose, which the
-        speaker has said is to be typed (``so yeah type exit``)."""
+    def _command_inside(self, words: list[str], typed: bool) -> int | None:
+        """Where the command begins in the words inside a request frame (after a lead of
+        the speaker's own, ``write me a command that lists``), if they are one command and
+        nothing else: the segmenter finds no prose in them, or (after a cue to type) nothing
+        but prose, which the speaker has said is to be typed (``so yeah type exit``)."""
         from classifiers import COMMAND, PROSE, REQUEST
 
-        kinds = {found.kind for found in self._segmenter.segment(" ".join(words))} - {REQUEST}
-        return kinds == {COMMAND} or (cued and kinds == {PROSE})
+        segments = self._segmenter.segment(" ".join(words))
+        lead = segments[0].end if segments[0].kind == REQUEST else 0
+        kinds = {found.kind for found in segments} - {REQUEST}
+        return lead if kinds == {COMMAND} or (typed and kinds == {PROSE}) else None
 
     def _by_processor(self, plan: _Plan, start: int, end: int, confidence: float = 1.0,
                       unsaid: bool = False) -> Span:

@@ -44,7 +44,8 @@ TYPING_CUES = _phrases(
 """Cues that say the words after them are to be typed, whatever they read like."""
 RUN_CUES = _phrases(
     "run", "execute", "run the following", "can you run", "could you run", "would you run",
-    "go ahead and run", "please run", "let's run",
+    "go ahead and run", "please run", "let's run", "i need", "we need", "i want", "i'd like",
+    "i need to run", "i want to run", "i'd like to run",
 )
 """Cues that ask for a command to be run: what follows may also be English (``run the
 tests``), so it must read as a command."""
@@ -52,7 +53,8 @@ CUES = tuple(sorted(TYPING_CUES + RUN_CUES, key=len, reverse=True))
 TAILS = _phrases(
     "and press enter", "and hit enter", "and then press enter", "and then hit enter",
     "then press enter", "then hit enter", "press enter", "hit enter", "and enter",
-    "please", "thanks", "thank you", "for me", "please and thanks",
+    "please", "thanks", "thank you", "for me", "please and thanks", "for this one", "for now",
+    "real quick", "if you can", "if you could",
 )
 """Phrases after a command that ask for it or thank for it."""
 
