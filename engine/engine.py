@@ -180,11 +180,12 @@ class Engine:
         start = time.perf_counter()
         strict = not self._gate.needs_model(text)
         plan.timings_ms["gate"] = _ms(start)
-        if strict:
-            plan.spans = [self._by_processor(plan, 0, len(words), unsaid=True)]
+        frame = request_frame(plan.normal)
+        if strict:  # strict but for its request, if it has one (``... kebabcase template dev thanks``)
+            plan.request = frame[:2] if frame else None
+            plan.spans = [self._by_processor(plan, *(plan.request or (0, len(words))), unsaid=True)]
             return plan
         start = time.perf_counter()
-        frame = request_frame(plan.normal)
         from classifiers import COMMAND, REQUEST, Span as Segment
 
         inside = frame and self._command_inside(plan.normal[frame[0]:frame[1]], frame[2])

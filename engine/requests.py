@@ -70,7 +70,8 @@ def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
     in it.
 
     A lead counts only if it ends in a cue and a ``space`` does not follow (``type space ls``
-    is the strict dictation of ``type ls``); a tail counts only after a word of the command.
+    is the strict dictation of ``type ls``); a tail counts only after a word of the command
+    other than ``space`` (``echo space thanks`` types ``echo thanks``).
     """
     start = 0
     while n := _match(words, start, DISCOURSE):
@@ -84,7 +85,7 @@ def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
     end = len(words)
     while end > start + 1:
         n = next((len(p) for p in TAILS if tuple(words[end - len(p):end]) == p), 0)
-        if not n or end - n <= start:
+        if not n or end - n <= start or words[end - n - 1] == SPACE:
             break
         end -= n
     if (start, end) == (0, len(words)):

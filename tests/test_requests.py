@@ -28,6 +28,7 @@ def test_a_request_frame_is_found_around_the_command(said, command, typed):
     "thanks",                   # a tail with no command before it
     "okay so git push",         # discourse words but no cue: the model's to judge
     "first run npm space install then wait",
+    "echo space thanks",        # a closing word said as an argument
 ])
 def test_no_frame_without_a_cue_before_or_a_tail_after_a_command(said):
     assert request_frame(said.split()) is None
@@ -49,6 +50,12 @@ def test_the_engine_types_the_command_and_says_what_request_it_dropped(engine, s
     result = engine.convert(said)
     assert (result.output, result.request) == (typed, dropped)
     assert [s.kind for s in result.spans] == ["command"]
+
+
+def test_strict_speech_inside_a_request_is_rendered_without_it(engine):
+    result = engine.convert("pveam space d space local space kebabcase template dev thanks")
+    assert (result.output, result.route, result.request) == (
+        "pveam d local template-dev", "processor", "thanks")
 
 
 def test_without_the_model_the_processor_renders_only_the_command(tmp_path):
