@@ -109,10 +109,15 @@ FALSE_START_WORDS = 3
 
 
 def _licensed(words: list[str], tagged: list) -> list:
-    """The tagger's tags with each unlicensed drop kept: a plain word said a few words before
-    a filler is a false start only if it is said again later or a correction comes; otherwise
-    it is the command's own word (``bob you know uninstall``, ``sudo badblocks um slash dev``),
-    whatever the tagger thought."""
+    """The tagger's tags with each unlicensed drop undone. Where no correction is said,
+    what the speaker said stays unless something shows it was a false start:
+
+    - a plain word said a few words before a filler goes only if it is said again later
+      (``git push um git push origin``); otherwise it is the command's own word (``bob you
+      know uninstall``, ``sudo badblocks um slash dev``), whatever the tagger thought;
+    - a spoken ``space`` between kept words always stands (``slash join space um hash
+      channelname`` is ``/join #channelname``).
+    """
     from models.features import kind
 
     kinds = [kind(w) for w in words]
@@ -125,6 +130,10 @@ def _licensed(words: list[str], tagged: list) -> list:
             after = next((i for i in range(j + 1, len(words)) if kinds[i] != "filler"), None)
             if after is not None and tagged[after].tag != "drop":
                 out[j] = t._replace(tag="keep")
+    kept = [j for j, t in enumerate(out) if t.tag != "drop"]
+    for j, t in enumerate(out):
+        if t.tag == "drop" and words[j] == SPACE and kept and kept[0] < j < kept[-1]:
+            out[j] = t._replace(tag="keep")
     return out
 
 

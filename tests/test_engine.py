@@ -68,7 +68,7 @@ def test_a_span_the_model_drops_whole_is_prose_beside_a_command_and_glued_alone(
     assert any("dropped every word" in w for w in alone.warnings)
 
 
-def test_a_plain_word_before_a_filler_is_dropped_only_when_something_licenses_it():
+def test_a_word_is_dropped_only_when_something_licenses_it():
     from engine.engine import _licensed
     from models.tagger import Tagged
 
@@ -87,6 +87,10 @@ def test_a_plain_word_before_a_filler_is_dropped_only_when_something_licenses_it
     assert tags("cat um no wait ls", "drop drop drop drop keep") == ["drop"] * 4 + ["keep"]
     # nothing kept after the filler: nothing to attach the word to
     assert tags("bob um", "drop drop") == ["drop", "drop"]
+    # a spoken `space` between kept words stands, unless a correction is said
+    assert tags("slash join space um hash", "keep keep drop drop keep")[2] == "keep"
+    assert tags("ls space", "keep drop") == ["keep", "drop"]
+    assert tags("ls space dash a no wait dash l", "keep drop drop drop drop drop keep keep")[1] == "drop"
 
 
 def test_mixed_speech_keeps_the_prose_as_said(engine):
