@@ -190,9 +190,10 @@ class Engine:
         strict = not self._gate.needs_model(text)
         plan.timings_ms["gate"] = _ms(start)
         frame = request_frame(plan.normal)
-        if strict:  # strict but for its request, if it has one (``... kebabcase template dev thanks``)
+        if strict:  # but for its request, if it has one (``... kebabcase template dev thanks``)
             plan.request = frame[:2] if frame else None
-            plan.spans = [self._by_processor(plan, *(plan.request or (0, len(words))), unsaid=True)]
+            start, end = plan.request or (0, len(words))
+            plan.spans = [self._by_processor(plan, start, end, unsaid=True)]
             return plan
         start = time.perf_counter()
         from classifiers import COMMAND, REQUEST, Span as Segment
@@ -265,7 +266,8 @@ class Engine:
         if spacer is None:
             return words
         spaces = spacer.space_before(words, margin=UNSAID_SPACE_MARGIN)
-        return [w for word, space in zip(words, spaces) for w in ([SPACE, word] if space else [word])]
+        return [w for word, space in zip(words, spaces)
+                for w in ([SPACE, word] if space else [word])]
 
     def _load_tagger(self):
         """The tagger, loaded once; None (with the reason kept) if it cannot be."""

@@ -1,4 +1,4 @@
-"""Requests around a command (``okay type ...``, ``... and press enter``) are dropped; prose is not."""
+"""Requests around a command (``okay type ...``, ``... and press enter``) go; prose stays."""
 
 import pytest
 
@@ -46,7 +46,8 @@ def engine():
     ("so yeah type exit", "exit", "so yeah type"),
     ("let me check memory with free dash h", "free -h", "let me check memory with"),
 ])
-def test_the_engine_types_the_command_and_says_what_request_it_dropped(engine, said, typed, dropped):
+def test_the_engine_types_the_command_and_says_what_request_it_dropped(engine, said, typed,
+                                                                       dropped):
     result = engine.convert(said)
     assert (result.output, result.request) == (typed, dropped)
     assert [s.kind for s in result.spans] == ["command"]
