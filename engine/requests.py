@@ -15,7 +15,8 @@ Frames like these are a small closed class of phrases, so they are found by phra
 command (all command words or, after a cue to type, all plain words: ``so yeah type exit``),
 never when prose is left beside a command (``run make space test three times before merging``
 stays mixed speech). The model still reads the whole utterance, as it was trained to, and is
-told to drop the request's words.
+told to drop the request's words; strict speech inside a request goes to the processor
+without them.
 """
 
 from __future__ import annotations
