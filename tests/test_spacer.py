@@ -52,6 +52,7 @@ def test_follows_scikit_learn_conventions_and_spoken_spaces_stand():
     assert set(spacer.get_params()) == {"C", "min_count", "prior_weight"}
     assert spacer.space_before(["git", "push"]) == [False, True]
     assert spacer.space_before([]) == []
+    assert spacer.space_before(["git", "push"], margin=1e6) == [False, False]  # never that sure
     assert spacer.space_before(["cat", "notes"], said=[False, False]) == [False, True]
     # a strongly negative prior from the tagger outweighs a weak regression
     assert spacer.space_before(["git", "push"], prior=[0.0, -1e6]) == [False, False]
