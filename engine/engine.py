@@ -99,6 +99,10 @@ class _Plan:
         """The words ``start:end`` of ``text.split()``, as said."""
         return " ".join(self.text.split()[start:end])
 
+    def command(self, start: int, end: int) -> tuple[int, int]:
+        """The words of ``start:end`` that are the command: all, or those a request leaves."""
+        return self.request or (start, end)
+
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 3)
@@ -192,14 +196,13 @@ class Engine:
         frame = request_frame(plan.normal)
         if strict:  # but for its request, if it has one (``... kebabcase template dev thanks``)
             plan.request = frame[:2] if frame else None
-            start, end = plan.request or (0, len(words))
-            plan.spans = [self._by_processor(plan, start, end, unsaid=True)]
+            plan.spans = [self._by_processor(plan, *plan.command(0, len(words)), unsaid=True)]
             return plan
         start = time.perf_counter()
         from classifiers import COMMAND, REQUEST, Span as Segment
 
-        inside = frame and self._command_inside(plan.normal[frame[0]:frame[1]], frame[2])
-        if frame and inside is not None:
+        inside = self._command_inside(plan.normal[frame[0]:frame[1]], frame[2]) if frame else None
+        if inside is not None:
             plan.request = (frame[0] + inside, frame[1])
             segments = [Segment(COMMAND, 0, len(words))]
         else:
@@ -309,7 +312,7 @@ class Engine:
             if tagged is None:
                 plan.warnings.append(f"model unavailable ({self._tagger_error}): processor only")
                 plan.spans[where] = self._by_processor(
-                    plan, *(plan.request or (span.start, span.end)), confidence=0.3)
+                    plan, *plan.command(span.start, span.end), confidence=0.3)
                 continue
             plan.timings_ms["model"] = round(elapsed / len(pending), 3)
             if spacer is None:
@@ -327,7 +330,7 @@ class Engine:
             if not protocol:
                 plan.warnings.append("the model dropped every word of a command: processor only")
                 plan.spans[where] = self._by_processor(
-                    plan, *(plan.request or (span.start, span.end)), confidence=0.2)
+                    plan, *plan.command(span.start, span.end), confidence=0.2)
                 continue
             span.protocol = " ".join(protocol)
             span.output = processor.process(span.protocol)
@@ -368,7 +371,7 @@ class Engine:
             span.start += (b - a) if span.start >= a else 0
             span.end += (b - a) if span.end > a else 0
             span.said = plan.said(span.start, span.end)
-        start, end = plan.request or (0, len(plan.words))
+        start, end = plan.command(0, len(plan.words))
         request = " ... ".join(filter(None, (" ".join(plan.words[:start]),
                                              " ".join(plan.words[end:]))))
         commands = [s for s in plan.spans if s.kind == "command"]
