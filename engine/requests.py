@@ -21,6 +21,7 @@ without them.
 
 from __future__ import annotations
 
+from bench.levels import FILLERS, WRAPPER_SUFFIXES
 from processor.vocabulary import SPACE
 
 
@@ -30,10 +31,10 @@ def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
 
 
 DISCOURSE = _phrases(
-    "okay", "ok", "so", "yeah", "alright", "all right", "right", "um", "uh", "er", "hmm", "hey",
-    "well", "now", "just", "please", "and", "then", "oh", "let's see", "let me see",
+    *FILLERS, "okay", "ok", "so", "yeah", "alright", "all right", "right", "hey", "well", "now",
+    "just", "please", "and", "then", "oh", "let's see", "let me see",
 )
-"""Words that may open a request before its cue."""
+"""Words that may open a request before its cue: the fillers, and words that open a turn."""
 TYPING_CUES = _phrases(
     "type", "type in", "type out", "enter", "input", "write", "type the following",
     "enter the following", "the following", "can you type", "can you enter", "could you type",
@@ -51,13 +52,16 @@ RUN_CUES = _phrases(
 """Cues that ask for a command to be run: what follows may also be English (``run the
 tests``), so it must read as a command."""
 CUES = tuple(sorted(TYPING_CUES + RUN_CUES, key=len, reverse=True))
+COMMAND_WORDS = frozenset({"now"})
+"""Closings of the level generators that also end commands (``shutdown -r now``): never a tail."""
 TAILS = _phrases(
+    *(p for p in WRAPPER_SUFFIXES if p not in COMMAND_WORDS),
     "and press enter", "and hit enter", "and then press enter", "and then hit enter",
     "then press enter", "then hit enter", "press enter", "hit enter", "and enter",
-    "please", "thanks", "thank you", "for me", "please and thanks", "for this one", "for now",
-    "real quick", "if you can", "if you could",
+    "for this one", "for now", "real quick", "if you can", "if you could",
 )
-"""Phrases after a command that ask for it or thank for it."""
+"""Phrases after a command that ask for it or thank for it: the level generators' closings
+(``please``, ``thanks``) and a person's (``and press enter``)."""
 
 
 def _match(words: list[str], at: int, phrases) -> int:
