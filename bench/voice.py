@@ -265,11 +265,12 @@ if __name__ == "__main__":
 # The repair lexicon
 
 
-def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, int]:
+def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, tuple[int, int]]:
     """Write ``engine/lexicon.txt``: the words of the shell (command names, subcommands, flag
     words, any word written outside a placeholder) in the tldr templates of **train** pages,
-    used at least ``min_count`` times, with their counts. Placeholder text (``{{path/to/file}}``)
-    is left out, and no test page contributes a word."""
+    used at least ``min_count`` times, with their counts and how many commands each starts
+    (the first word of the program's name, after ``sudo``: ``docker`` for ``docker-compose``).
+    Placeholder text (``{{path/to/file}}``) is left out, and no test page contributes a word."""
     import re
     from collections import Counter
 
@@ -279,14 +280,20 @@ def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, int
 
     path = path or LEXICON_PATH
     counts: Counter = Counter()
+    starts: Counter = Counter()
+    word = re.compile(r"[A-Za-z][A-Za-z0-9]+")
     for example in load_examples():
         if page_split(example.page) != "train":
             continue
         text = re.sub(r"\{\{.*?\}\}", " ", example.template)
-        counts.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", text))
-    kept = {w: n for w, n in counts.items() if n >= min_count and len(w) <= 24}
-    lines = ["# word count: shell words of tldr train pages (bench.voice.write_lexicon)"]
-    lines += [f"{w} {n}" for w, n in sorted(kept.items(), key=lambda x: (-x[1], x[0]))]
+        counts.update(w.lower() for w in word.findall(text))
+        program = re.sub(r"^sudo\s+", "", example.template.strip())
+        if first := word.match(program):
+            starts[first.group().lower()] += 1
+    kept = {w: (n, starts[w]) for w, n in counts.items() if n >= min_count and len(w) <= 24}
+    lines = ["# word count starts: shell words of tldr train pages, how often each is used and "
+             "how many commands it starts (bench.voice.write_lexicon)"]
+    lines += [f"{w} {n} {s}" for w, (n, s) in sorted(kept.items(), key=lambda x: (-x[1][0], x[0]))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return kept
 

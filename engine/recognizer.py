@@ -51,7 +51,8 @@ PROMPT = ("git space push space dash u space origin space main space dash dash f
 """Previous text shown to the decoder: strict dictation, so it writes more of the same."""
 BEAM = 8
 MAX_WINDOW_S = 30.0   # the model's one window
-MAX_EDITS = 8         # repairs checked against the audio per utterance (one batch)
+MAX_EDITS = 8         # repairs checked against the audio a round (one batch)
+REPAIR_ROUNDS = 4     # rounds of repair: each keeps the best edit and proposes again
 LM_WEIGHT = 1.5       # weight of the dictation score (Lexicon.score) against the audio's
 EXTRA_WORD = 4.0      # cost of each word more than the pauses count (log-probability units)
 MISSING_WORD = 16.0   # and of each word fewer: a small model drops words far more than it adds
@@ -234,31 +235,37 @@ class Recognizer:
         return first[tuple(words[best])]
 
     def _repair(self, encoded, frames: int, heard: list[str], spoken: int) -> list[str]:
-        """The edits the lexicon proposes, each scored like a hypothesis (model log-
-        probability plus ``_prior``) and kept where it beats the heard words, best first,
-        none touching another kept one (the dictation score of neighbours is not additive).
-        The heard words are about the likeliest on the audio, so an edit wins mostly on its
-        prior: only the ``MAX_EDITS`` best on that are checked on the audio."""
-        heard_prior = self._prior(heard, spoken)
-        edits = []
-        for a, b, new in self.lexicon.alternatives(heard):
-            variant = heard[:a] + new + heard[b:]
-            edits.append((self._prior(variant, spoken) - heard_prior, a, b, new, variant))
-        edits = sorted(edits, key=lambda edit: -edit[0])[:MAX_EDITS]
-        if not edits:
-            return heard
-        scores = self._scores(encoded, frames, [heard, *(edit[-1] for edit in edits)])
-        gains = sorted(((score - scores[0] + likelier, a, b, new)
-                        for (likelier, a, b, new, _), score in zip(edits, scores[1:])),
-                       key=lambda gain: -gain[0])
-        kept: list[tuple[int, int, list[str]]] = []
-        for gain, a, b, new in gains:
-            if gain > 0 and all(b < a2 or b2 < a for a2, b2, _ in kept):
-                kept.append((a, b, new))
-        out = list(heard)
-        for a, b, new in sorted(kept, reverse=True):
-            out[a:b] = new
-        return out
+        """The heard words, edited while an edit the lexicon proposes scores better than what
+        stands (model log-probability plus ``_prior``), one edit a round, for at most
+        ``REPAIR_ROUNDS`` rounds: each edit is proposed again around the words the last one
+        made (``as by set`` -> ``az by set`` -> ``az bicep``), which a single pass over the
+        heard words cannot reach. The heard words are about the likeliest on the audio, so an
+        edit wins mostly on its prior: only the ``MAX_EDITS`` best on that are checked on the
+        audio each round (one ``align`` batch)."""
+        best = heard
+        best_score = None
+        tried = {tuple(heard)}
+        for _ in range(REPAIR_ROUNDS):
+            best_prior = self._prior(best, spoken)
+            variants = []
+            for a, b, new in self.lexicon.alternatives(best):
+                variant = best[:a] + new + best[b:]
+                if tuple(variant) not in tried:
+                    tried.add(tuple(variant))
+                    variants.append((self._prior(variant, spoken) - best_prior, variant))
+            variants = sorted(variants, key=lambda v: -v[0])[:MAX_EDITS]
+            if not variants:
+                break
+            first = [] if best_score is not None else [best]
+            scores = self._scores(encoded, frames, [*first, *(v for _, v in variants)])
+            if best_score is None:
+                best_score, scores = scores[0], scores[1:]
+            gain, k = max((score - best_score + likelier, k)
+                          for k, ((likelier, _), score) in enumerate(zip(variants, scores)))
+            if gain <= 0:
+                break
+            best, best_score = variants[k][1], scores[k]
+        return best
 
     def _continue(self, encoded, ids: list[int], words: int, raw: str) -> str:
         """``raw`` and the next ``words`` words the model hears after it, the end of text

@@ -6,8 +6,10 @@ known about the input undoes much of that, from three files built from the *trai
 the tldr corpus only (no held-out page's words), each by a function of ``bench.voice``:
 
 - ``lexicon.txt`` (``write_lexicon``): the command names, subcommands and flag words of the
-  shell, with their counts; with the protocol words (``processor.vocabulary``), letters and
-  numbers, the words people dictate.
+  shell, with their counts and how many commands each starts; with the protocol words
+  (``processor.vocabulary``), letters and numbers, the words people dictate. A dictation's
+  first word (after ``sudo``) is its program's name, so there a word is as likely as the
+  share of commands it starts (``casual`` is heard for ``kaggle``, which starts 21).
 - ``bigrams.txt`` (``write_bigrams``): how often each word class follows another in the
   strict and loose dictations of train-page commands (each protocol word is a class, then
   letters and other words). ``Lexicon.score`` reads a dictation's likelihood from it:
@@ -45,10 +47,10 @@ START, END, LETTER, WORD = "<s>", "</s>", "<letter>", "<word>"
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 # How an English recogniser writes a spelled letter.
 LETTER_NAMES = {
-    "ay": "a", "be": "b", "bee": "b", "see": "c", "sea": "c", "dee": "d", "ee": "e", "eff": "f",
+    "ay": "a", "be": "b", "bee": "b", "see": "c", "sea": "c", "dee": "d", "the": "d", "ee": "e", "eff": "f",
     "gee": "g", "aitch": "h", "age": "h", "eye": "i", "jay": "j", "kay": "k", "el": "l",
     "em": "m", "en": "n", "oh": "o", "pee": "p", "pea": "p", "queue": "q", "cue": "q", "are": "r",
-    "ar": "r", "es": "s", "ess": "s", "tee": "t", "tea": "t", "you": "u", "vee": "v",
+    "ar": "r", "es": "s", "ess": "s", "tee": "t", "tea": "t", "you": "u", "vee": "v", "we": "v",
     "ex": "x", "why": "y", "zed": "z", "zee": "z",
 }
 SMOOTHING = 2.0
@@ -57,6 +59,13 @@ MIN_START_SHARE, MIN_END_SHARE = 0.002, 0.01
 """A word class that starts fewer than this share of dictations cannot start one; one that
 ends fewer than this share of its uses cannot end one."""
 DASHES = frozenset(p[0] for p, text in SYMBOL_PHRASES.items() if text == "-" and len(p) == 1)
+PROGRAM_OPTIONS = 10
+"""How many programs sounding like the word heard at the program's place are proposed."""
+PROGRAM_JOIN = 3
+"""At most how many heard words are joined into one program's name (``km tp fs`` -> ``jmtpfs``);
+elsewhere two."""
+PROGRAM_LEAD = frozenset({"sudo", "space"})
+"""Words a dictation may say before its program's name."""
 DOUBLE_U = frozenset({"u", "you"})
 """``double u``: the one letter name of two words (``w``)."""
 FILLERS = frozenset({"the", "uh", "um", "ah", "er", "hmm"})
@@ -114,11 +123,15 @@ class Lexicon:
 
     def __init__(self, counts: dict[str, int] | None = None,
                  bigrams: dict[tuple[str, str], int] | None = None,
-                 confusions: dict[tuple[str, ...], list[tuple[str, ...]]] | None = None):
-        counts = dict(counts) if counts is not None else load_counts()
+                 confusions: dict[tuple[str, ...], list[tuple[str, ...]]] | None = None,
+                 starts: dict[str, int] | None = None):
+        if counts is None:
+            counts, starts = load_lexicon()
+        self.starts = dict(starts or {})
+        self._programs = sum(self.starts.values()) + len(self.starts) + 1
         bigrams = dict(bigrams) if bigrams is not None else load_bigrams()
         self.confusions = dict(confusions) if confusions is not None else load_confusions()
-        self.counts = counts
+        self.counts = dict(counts)
         self.protocol = _PROTOCOL | set(NUMBER_WORDS)
         self.known = set(counts) | self.protocol | LETTERS
         self._follow: dict[str, Counter] = {}
@@ -141,13 +154,14 @@ class Lexicon:
             for shorter in _deletions(key):
                 self._by_deletion.setdefault(shorter, set()).add(word)
 
-    def prior(self, word: str) -> float:
-        """How much more likely a dictated word is than an unknown one (log scale)."""
+    def prior(self, word: str, program: bool = False) -> float:
+        """How much more likely a dictated word is than an unknown one (log scale); as a
+        program's name (``program``), by how many commands it starts."""
         if word in self.protocol:
             return 3.0
         if word in LETTERS:
             return 1.0
-        count = self.counts.get(word, 0)
+        count = (self.starts if program else self.counts).get(word, 0)
         return 1.0 + math.log10(count) if count else 0.0
 
     def word_class(self, word: str) -> str:
@@ -160,14 +174,16 @@ class Lexicon:
         """Log-probability of ``words`` as a whole dictation: how likely each word's class is
         after the one before (``bigrams.txt``: ``hash`` rarely comes before a letter, ``dash``
         often; nothing ends on ``capital``), times the word's share of its class."""
-        total, previous = 0.0, START
-        for word in [*words, END]:
+        total, previous, program = 0.0, START, program_place(words)
+        for k, word in enumerate([*words, END]):
             word_class = END if word == END else self.word_class(word)
             seen = self._follow.get(previous, {}).get(word_class, 0)
             total += math.log((seen + SMOOTHING * self._class_share[word_class])
                               / (self._after.get(previous, 0) + SMOOTHING))
             if word_class == LETTER:
                 total -= math.log(len(LETTERS))
+            elif word_class == WORD and k == program and self.starts:
+                total += math.log((self.starts.get(word, 0) + 1) / self._programs)
             elif word_class == WORD:
                 total += math.log((self.counts.get(word, 0) + 1) / self._words)
             previous = word_class
@@ -187,8 +203,9 @@ class Lexicon:
         after = self._after.get(previous)
         return not after or self._follow[previous][word_class] >= share * after
 
-    def similar(self, heard: str) -> list[str]:
-        """Known words whose sound key is within one edit of ``heard``'s, best first."""
+    def similar(self, heard: str, program: bool = False) -> list[str]:
+        """Known words whose sound key is within one edit of ``heard``'s, best first; as a
+        program's name (``program``), only words that start commands."""
         if heard in LETTER_NAMES:
             return [LETTER_NAMES[heard]]
         key = sound_key(heard)
@@ -200,38 +217,51 @@ class Lexicon:
             found |= self._by_key.get(shorter, set())
             found |= self._by_deletion.get(shorter, set())
         found.discard(heard)
+        if program and self.starts:
+            found = {word for word in found if self.starts.get(word)}
         scored = []
         for word in found:
             distance = edit_distance(sound_key(word), key)
-            if distance > 1 or (len(key) <= 2 and distance and word not in self.protocol):
+            if distance > 1 or (len(key) <= 2 and distance and word not in self.protocol
+                                and not program):
                 continue
             closeness = distance + 0.1 * edit_distance(word, heard)
-            scored.append((closeness - 0.5 * self.prior(word), word))
+            scored.append((closeness - 0.5 * self.prior(word, program), word))
         return [w for _, w in sorted(scored)]
 
     def alternatives(self, words: list[str], limit: int = 3) -> list[tuple[int, int, list[str]]]:
         """``(start, end, replacement)`` edits worth checking against the audio: what the
         recogniser is known to write for other words (``confusions.txt``: ``to go`` for
         ``sudo``), and for each heard word the closest-sounding known words (protocol words
-        only for a protocol word), and two heard words joined into one known word, spelled
-        (``car go``) or sounding (``terra forum`` -> ``terraform``) like it."""
+        only for a protocol word, programs only at the program's place), two heard words (three
+        at the program's place) joined into one known word, spelled (``car go``) or sounding
+        (``terra forum`` -> ``terraform``) like it."""
         edits: dict[tuple[int, int, tuple[str, ...]], None] = {}
+        program = program_place(words)
         for k, word in enumerate(words):
+            width = PROGRAM_OPTIONS if k == program else limit
             for end in (k + 1, k + 2)[:len(words) - k]:
                 for meant in self.confusions.get(tuple(words[k:end]), ()):
                     edits[(k, end, meant)] = None
-            joined = word + words[k + 1] if k + 1 < len(words) else ""
-            if joined in self.known - self.protocol:
-                edits[(k, k + 2, (joined,))] = None
-            elif joined and not {word, words[k + 1]} & self.protocol:
-                edits.update(((k, k + 2, (w,)), None) for w in self.similar(joined)[:limit])
+            for end in range(k + 2, min(len(words), k + (PROGRAM_JOIN if k == program else 2)) + 1):
+                joined = "".join(words[k:end])
+                if joined in self.known - self.protocol:
+                    edits[(k, end, (joined,))] = None
+                elif not set(words[k:end]) & self.protocol:
+                    edits.update(((k, end, (w,)), None)
+                                 for w in self.similar(joined, k == program)[:width])
             if word in FILLERS and len(words) > 1:
                 edits[(k, k + 1, ())] = None
-            options = self.similar(word)
+            options = self.similar(word, k == program)
             if word in self.protocol:
                 options = [w for w in options if w in self.protocol]
-            edits.update(((k, k + 1, (w,)), None) for w in options[:limit])
+            edits.update(((k, k + 1, (w,)), None) for w in options[:width])
         return [(a, b, list(new)) for a, b, new in edits]
+
+
+def program_place(words: Sequence[str]) -> int | None:
+    """Where a dictation names its program: the first word but ``sudo`` and ``space``."""
+    return next((k for k, word in enumerate(words) if word not in PROGRAM_LEAD), None)
 
 
 def spell_flags(words: list[str]) -> list[str]:
@@ -255,16 +285,20 @@ def spell_flags(words: list[str]) -> list[str]:
     return out
 
 
-def load_counts(path: Path = LEXICON_PATH) -> dict[str, int]:
-    """``word count`` lines of the shipped lexicon; an empty lexicon if the file is missing."""
+def load_lexicon(path: Path = LEXICON_PATH) -> tuple[dict[str, int], dict[str, int]]:
+    """``word count starts`` lines of the shipped lexicon, as (counts, starts); an empty
+    lexicon if the file is missing."""
+    counts: dict[str, int] = {}
+    starts: dict[str, int] = {}
     if not path.is_file():
-        return {}
-    counts = {}
+        return counts, starts
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            word, _, count = line.partition(" ")
-            counts[word] = int(count or 1)
-    return counts
+            word, count, started = line.split()
+            counts[word] = int(count)
+            if int(started):
+                starts[word] = int(started)
+    return counts, starts
 
 
 def load_bigrams(path: Path = BIGRAMS_PATH) -> dict[tuple[str, str], int]:

@@ -7,7 +7,8 @@ import pytest
 
 from engine.audio import SAMPLE_RATE
 from engine.repair import (LETTER_NAMES, Lexicon, default_lexicon, load_bigrams, load_confusions,
-                           load_counts, sound_key, spell_flags)
+                           load_lexicon, program_place, sound_key,
+                           spell_flags)
 
 
 # --------------------------------------------------------------------------------------------
@@ -58,6 +59,24 @@ def test_alternatives_propose_known_confusions_once():
     assert edits.count((0, 1, ["sudo"])) == 1
 
 
+def test_the_program_place_is_the_first_word_but_sudo():
+    assert program_place("git space status".split()) == 0
+    assert program_place("sudo space apt space update".split()) == 2
+    assert program_place("sudo apt update".split()) == 1
+    assert program_place(["sudo"]) is None
+
+
+def test_a_program_is_proposed_and_scored_by_the_commands_it_starts():
+    # "casual" is a common shell word, "kaggle" starts commands: at the program's place the
+    # program is likelier, anywhere else the word the shell uses more
+    lexicon = Lexicon({"casual": 40, "kaggle": 20, "c": 30}, {}, {}, starts={"kaggle": 21})
+    assert lexicon.score("kaggle space c".split()) > lexicon.score("casual space c".split())
+    assert lexicon.score("c space casual".split()) > lexicon.score("c space kaggle".split())
+    assert lexicon.similar("cassle", program=True) == ["kaggle"]
+    assert (0, 1, ["kaggle"]) in lexicon.alternatives("casual space list".split())
+    assert {"casual", "kaggle"} <= set(lexicon.similar("cassle"))  # elsewhere, any shell word
+
+
 def test_score_knows_where_dictation_words_go():
     lexicon = default_lexicon()
     assert lexicon.score("lid dash capital f".split()) > lexicon.score("lid hash capital f".split())
@@ -99,7 +118,8 @@ def test_shipped_lexicon_is_built_from_train_pages_only(tmp_path):
     from bench.voice import write_lexicon
 
     rebuilt = write_lexicon(tmp_path / "lexicon.txt")
-    assert rebuilt == load_counts()  # the shipped file is exactly what the builder makes
+    counts, starts = load_lexicon()  # the shipped file is exactly what the builder makes
+    assert rebuilt == {word: (count, starts.get(word, 0)) for word, count in counts.items()}
 
 
 def test_shipped_bigrams_are_built_from_train_pages(tmp_path):
@@ -134,6 +154,19 @@ def test_confusions_align_heard_words_with_said_words():
         ("good", "git"), ("bush", "push"), ("hash", "dash")]
     assert confusions("a b c".split(), "a b c".split()) == []
     assert confusions(["ls"], []) == []  # a word dropped is no slip to learn
+
+
+def test_repair_goes_on_from_the_words_its_last_edit_made():
+    from engine.recognizer import Recognizer
+
+    recognizer = Recognizer.__new__(Recognizer)  # the audio's scores are given below
+    recognizer.lexicon = Lexicon({"az": 50, "bicep": 20}, {}, {}, starts={"az": 50})
+    audio = {"as by set": 0.0, "az by set": -1.0, "az bicep": -2.0, "as bicep": -30.0}
+    recognizer._scores = lambda encoded, frames, candidates: [
+        audio.get(" ".join(words), -50.0) for words in candidates]
+    assert recognizer._repair(None, 0, "as by set".split(), 2) == ["az", "bicep"]
+    audio["az by set"] = -40.0  # the audio rules the first edit out: nothing follows from it
+    assert recognizer._repair(None, 0, "as by set".split(), 2) == ["as", "by", "set"]
 
 
 def test_prior_weighs_dictation_and_the_pauses():
