@@ -226,6 +226,16 @@ class Segmenter:
         """
         return self._labels(normalize_words(text))[0]
 
+    def plain_command(self, text: str) -> bool:
+        """Whether every word of ``text`` reads as command though none has anything to
+        convert (``Git status.``, ``tldr pamstretch``): a command in plain words, which
+        ``labels`` gives back as prose, since it is typed as said but for the case and
+        punctuation a recogniser adds."""
+        words = normalize_words(text)
+        scores, evidence = self._scores(words)
+        return bool(words) and not evidence.any() and all(
+            _decode(scores.tolist(), self.switch_penalty))
+
     def _labels(self, words: list[str]) -> tuple[list[bool], int]:
         """``labels``, and how many words lead into a requested command in the speaker's own
         words (``asks``; 0 if none)."""

@@ -11,7 +11,9 @@ false start the speaker took back by saying the command again is dropped (``engi
   prose-only utterance comes back as it was said (route ``unchanged``); each command span
   goes to the model, which tags its words (``models.tags``), and the processor renders the
   tagged protocol words; prose around a command is given back as said (route ``mixed``; a
-  single span of everything is ``model``).
+  single span of everything is ``model``). An utterance the segmenter reads as one command
+  in plain words alone, with nothing to convert (``Git status.``), is rendered by the
+  processor from its normalised words: route ``processor``.
 
 Anything missing (a classifier artifact, mlx, the model, the adapter) is a warning on the
 result, never an exception: the engine falls back to what still works, down to the processor.
@@ -199,7 +201,7 @@ class Engine:
             plan.spans = [self._by_processor(plan, *plan.command(0, len(words)), unsaid=True)]
             return plan
         start = time.perf_counter()
-        from classifiers import COMMAND, REQUEST, Span as Segment
+        from classifiers import COMMAND, PROSE, REQUEST, Span as Segment
 
         inside = self._command_inside(plan.normal[frame[0]:frame[1]], frame[2]) if frame else None
         if inside is not None:
@@ -213,6 +215,11 @@ class Engine:
         if plan.cut and all(found.kind != "command" for found in segments):
             segments = [replace(segments[0], kind="command", start=0, end=len(words))]
             # a taken-back false start says the rest is a command, however short
+        elif segments == [Segment(PROSE, 0, len(words))] and self._segmenter.plain_command(
+                " ".join(plan.normal)):  # ``Git status.``: typed lower case, no full stop
+            plan.spans = [self._by_processor(plan, 0, len(words), unsaid=True)]
+            plan.timings_ms["segmenter"] = _ms(start)
+            return plan
         for found in segments:
             said = " ".join(words[found.start:found.end])
             if found.kind != "command":

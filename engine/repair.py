@@ -233,9 +233,10 @@ class Lexicon:
         """``(start, end, replacement)`` edits worth checking against the audio: what the
         recogniser is known to write for other words (``confusions.txt``: ``to go`` for
         ``sudo``), and for each heard word the closest-sounding known words (protocol words
-        only for a protocol word, programs only at the program's place), two heard words (three
-        at the program's place) joined into one known word, spelled (``car go``) or sounding
-        (``terra forum`` -> ``terraform``) like it."""
+        only for a protocol word, programs only at the program's place), and two heard words
+        joined into one known word, spelled (``car go``) or sounding (``terra forum`` ->
+        ``terraform``) like it, never across a protocol word; at the program's place up to
+        three, protocol words too (``our back`` -> ``rbac``)."""
         edits: dict[tuple[int, int, tuple[str, ...]], None] = {}
         program = program_place(words)
         for k, word in enumerate(words):
@@ -247,7 +248,7 @@ class Lexicon:
                 joined = "".join(words[k:end])
                 if joined in self.known - self.protocol:
                     edits[(k, end, (joined,))] = None
-                elif not set(words[k:end]) & self.protocol:
+                elif not set(words[k:end]) & (PROGRAM_LEAD if k == program else self.protocol):
                     edits.update(((k, end, (w,)), None)
                                  for w in self.similar(joined, k == program)[:width])
             if word in FILLERS and len(words) > 1:

@@ -87,6 +87,13 @@ def test_command_spans_are_exact(segmenter_result):
 def test_number_and_symbol_words_in_prose_stay_prose(segmenter, text):
     assert not any(segmenter.labels(text))
     assert segmenter.segment(text) == [Span("prose", 0, len(text.split()))]
+    assert not segmenter.plain_command(text)
+
+
+@pytest.mark.parametrize("text", ["Git status.", "NPM install.", "Tldr pamstretch."])
+def test_a_command_of_plain_words_is_prose_to_type_as_a_command(segmenter, text):
+    assert segmenter.segment(text) == [Span("prose", 0, len(text.split()))]  # nothing to convert
+    assert segmenter.plain_command(text)
 
 
 def test_mixed_speech_keeps_its_prose(segmenter):

@@ -33,6 +33,16 @@ def test_prose_only_comes_back_unchanged(engine):
         assert (result.output, result.route) == (prose, "unchanged")
 
 
+def test_recogniser_text_of_a_plain_word_command_is_typed_as_a_command(engine):
+    # nothing to convert but the recogniser's capital and full stop
+    for text, command in (("Git status.", "git status"), ("NPM install.", "npm install"),
+                          ("Tldr, freshclam", "tldr freshclam")):
+        result = engine.convert(text)
+        assert (result.output, result.route) == (command, "processor")
+    prose = "There are three files in the folder."
+    assert (engine.convert(prose).output, engine.convert(prose).route) == (prose, "unchanged")
+
+
 def test_loose_speech_goes_to_the_model(engine):
     result = engine.convert("git push minus u origin main")
     assert result.route == "model"

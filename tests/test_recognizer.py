@@ -45,8 +45,10 @@ def test_alternatives_join_two_words_that_sound_like_one():
     lexicon = Lexicon({"terraform": 10, "exclude": 5, "ticket": 3}, {}, {})
     assert (0, 2, ["terraform"]) in lexicon.alternatives("terra forum".split())
     assert (2, 4, ["exclude"]) in lexicon.alternatives("dash dash x glued".split())
-    # never across a protocol word: "dash dash" is two words said
-    assert not [e for e in lexicon.alternatives("dash dash x".split()) if e[:2] == (0, 2)]
+    # never across a protocol word but at the program's place: "dash dash" is two words said
+    assert not [e for e in lexicon.alternatives("ls space dash dash x".split()) if e[:2] == (2, 4)]
+    programs = Lexicon({"rbac": 5}, {}, {}, starts={"rbac": 5})
+    assert (0, 2, ["rbac"]) in programs.alternatives("our back dash lookup".split())
 
 
 def test_alternatives_propose_known_confusions_once():
