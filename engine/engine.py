@@ -8,8 +8,9 @@ false start the speaker took back by saying the command again is dropped (``engi
   where no ``space`` is said, the spacer adds the ones it is sure of (``open period``);
 - otherwise a request around one command is dropped (``engine.requests``: ``okay type ...
   and press enter``; ``Result.request``) and the segmenter finds the command spans; a
-  prose-only utterance comes back as it was said (route ``unchanged``); each command span
-  goes to the model, which tags its words (``models.tags``), and the processor renders the
+  prose-only utterance comes back as it was said (route ``unchanged``), unless it starts
+  with ``sudo`` or a false start was taken back (then all of it is one command); each
+  command span goes to the model, which tags its words (``models.tags``), and the processor renders the
   tagged protocol words; prose around a command is given back as said (route ``mixed``; a
   single span of everything is ``model``). An utterance the segmenter reads as one command
   in plain words alone, with nothing to convert (``Git status.``), is rendered by the
@@ -212,9 +213,11 @@ class Engine:
             if segments[0].kind == REQUEST:  # the speaker's own lead into the command
                 plan.request = (segments[0].end, len(words))
                 segments = [Segment(COMMAND, 0, len(words))]
-        if plan.cut and all(found.kind != "command" for found in segments):
+        if (plan.cut or plan.normal[0] == "sudo") and all(
+                found.kind != "command" for found in segments):
             segments = [replace(segments[0], kind="command", start=0, end=len(words))]
-            # a taken-back false start says the rest is a command, however short
+            # a taken-back false start says the rest is a command, however short, and no
+            # sentence starts with ``sudo``
         elif segments == [Segment(PROSE, 0, len(words))] and self._segmenter.plain_command(
                 " ".join(plan.normal)):  # ``Git status.``: typed lower case, no full stop
             plan.spans = [self._by_processor(plan, 0, len(words), unsaid=True)]

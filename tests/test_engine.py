@@ -43,6 +43,14 @@ def test_recogniser_text_of_a_plain_word_command_is_typed_as_a_command(engine):
     assert (engine.convert(prose).output, engine.convert(prose).route) == (prose, "unchanged")
 
 
+def test_an_utterance_starting_with_sudo_is_a_command(engine):
+    # the segmenter reads these as prose (number words, no protocol word); no sentence starts
+    # with sudo
+    result = engine.convert("Sudo systemctl restart Nginx.")
+    assert (result.output, result.route) == ("sudo systemctl restart nginx", "model")
+    assert engine.convert("sudo a two dissite localhost").output == "sudo a2dissite localhost"
+
+
 def test_loose_speech_goes_to_the_model(engine):
     result = engine.convert("git push minus u origin main")
     assert result.route == "model"
