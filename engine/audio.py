@@ -58,8 +58,9 @@ def load_audio(path: str | Path) -> Audio:
                          "(pip install faster-whisper)") from None
     try:
         samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
-    except (av.error.FFmpegError, OSError, ValueError) as error:
-        raise AudioError(f"{path} is not audio dictbash can read ({error}); "
+    except (av.error.FFmpegError, OSError, ValueError, IndexError) as error:
+        # IndexError: FFmpeg took the bytes for a container with no audio stream in it
+        raise AudioError(f"{path} is not audio dictbash can read ({error or 'no audio stream'}); "
                          "give a WAV, FLAC or MP3 file") from None
     audio = Audio(np.asarray(samples, dtype=np.float32))
     if not len(audio.samples):

@@ -8,6 +8,7 @@ installs them all).
 """
 
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -46,7 +47,9 @@ def wavs(tmp_path_factory):
     sox(speech, "-r", 44100, "-c", 2, folder / "stereo44k.wav")
     data = speech.read_bytes()
     (folder / "truncated.wav").write_bytes(data[:len(data) // 3])
-    (folder / "junk.wav").write_bytes(os.urandom(4096))
+    # junk FFmpeg rejects, and junk it takes for a container without an audio stream
+    (folder / "junk.wav").write_bytes(random.Random(0).randbytes(4096))
+    (folder / "streamless.wav").write_bytes(random.Random(131).randbytes(4096))
     (folder / "empty.wav").write_bytes(b"")
     return folder
 
@@ -67,6 +70,7 @@ def test_a_44k_stereo_file_is_resampled_and_works(wavs):
     ("silence.wav", 1, "no speech heard in"),
     ("noise.wav", 1, "no speech heard in"),
     ("junk.wav", 2, "is not audio dictbash can read"),
+    ("streamless.wav", 2, "is not audio dictbash can read"),
     ("empty.wav", 2, "is empty"),
     ("missing.wav", 2, "no audio file at"),
 ])
