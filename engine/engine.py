@@ -10,11 +10,11 @@ false start the speaker took back by saying the command again is dropped (``engi
   and press enter``; ``Result.request``) and the segmenter finds the command spans; a
   prose-only utterance comes back as it was said (route ``unchanged``), unless it starts
   with ``sudo`` or a false start was taken back (then all of it is one command); each
-  command span goes to the model, which tags its words (``models.tags``), and the processor renders the
-  tagged protocol words; prose around a command is given back as said (route ``mixed``; a
-  single span of everything is ``model``). An utterance the segmenter reads as one command
-  in plain words alone, with nothing to convert (``Git status.``), is rendered by the
-  processor from its normalised words: route ``processor``.
+  command span goes to the model, which tags its words (``models.tags``), and the processor
+  renders the tagged protocol words; prose around a command is given back as said (route
+  ``mixed``; a single span of everything is ``model``). An utterance the segmenter reads as
+  one command in plain words alone, with nothing to convert (``Git status.``), is rendered
+  by the processor from its normalised words: route ``processor``.
 
 Anything missing (a classifier artifact, mlx, the model, the adapter) is a warning on the
 result, never an exception: the engine falls back to what still works, down to the processor.

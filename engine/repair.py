@@ -47,11 +47,11 @@ START, END, LETTER, WORD = "<s>", "</s>", "<letter>", "<word>"
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 # How an English recogniser writes a spelled letter.
 LETTER_NAMES = {
-    "ay": "a", "be": "b", "bee": "b", "see": "c", "sea": "c", "dee": "d", "the": "d", "ee": "e", "eff": "f",
-    "gee": "g", "aitch": "h", "age": "h", "eye": "i", "jay": "j", "kay": "k", "el": "l",
-    "em": "m", "en": "n", "oh": "o", "pee": "p", "pea": "p", "queue": "q", "cue": "q", "are": "r",
-    "ar": "r", "es": "s", "ess": "s", "tee": "t", "tea": "t", "you": "u", "vee": "v", "we": "v",
-    "ex": "x", "why": "y", "zed": "z", "zee": "z",
+    "ay": "a", "be": "b", "bee": "b", "see": "c", "sea": "c", "dee": "d", "the": "d", "ee": "e",
+    "eff": "f", "gee": "g", "aitch": "h", "age": "h", "eye": "i", "jay": "j", "kay": "k",
+    "el": "l", "em": "m", "en": "n", "oh": "o", "pee": "p", "pea": "p", "queue": "q", "cue": "q",
+    "are": "r", "ar": "r", "es": "s", "ess": "s", "tee": "t", "tea": "t", "you": "u", "vee": "v",
+    "we": "v", "ex": "x", "why": "y", "zed": "z", "zee": "z",
 }
 SMOOTHING = 2.0
 """Weight of a class's overall share in its probability after a given class (unseen pairs)."""
@@ -204,8 +204,9 @@ class Lexicon:
         return not after or self._follow[previous][word_class] >= share * after
 
     def similar(self, heard: str, program: bool = False) -> list[str]:
-        """Known words whose sound key is within one edit of ``heard``'s, best first; as a
-        program's name (``program``), only words that start commands."""
+        """Known words whose sound key is within one edit of ``heard``'s (exactly it for a
+        key of two sounds, but for protocol words), best first; as a program's name
+        (``program``), only words that start commands, short keys within one edit too."""
         if heard in LETTER_NAMES:
             return [LETTER_NAMES[heard]]
         key = sound_key(heard)
@@ -241,10 +242,11 @@ class Lexicon:
         program = program_place(words)
         for k, word in enumerate(words):
             width = PROGRAM_OPTIONS if k == program else limit
+            joins = PROGRAM_JOIN if k == program else 2
             for end in (k + 1, k + 2)[:len(words) - k]:
                 for meant in self.confusions.get(tuple(words[k:end]), ()):
                     edits[(k, end, meant)] = None
-            for end in range(k + 2, min(len(words), k + (PROGRAM_JOIN if k == program else 2)) + 1):
+            for end in range(k + 2, min(len(words), k + joins) + 1):
                 joined = "".join(words[k:end])
                 if joined in self.known - self.protocol:
                     edits[(k, end, (joined,))] = None
