@@ -255,6 +255,8 @@ def test_held_out_speech_end_to_end(recognizer):
     rows = [r for r in load_set() if r["difficulty"] == "strict"][:E2E_ROWS]
     result = measure(rows, recognizer=recognizer, engine=Engine(use_model=False))
     assert result["n"] == E2E_ROWS
+    known = [r for r in result["records"] if r["known"]]  # the words the lexicon can repair to
+    assert result.get("known_n", 0) == len(known) and 0 < len(known) < E2E_ROWS
     assert sum(r["exact"] for r in result["records"]) >= E2E_FLOOR, \
         [(r["dictated"], r["heard"], r["output"]) for r in result["records"]]
     assert result["wer"] <= result["wer_raw"] + 0.05  # repair does not make things worse
