@@ -10,9 +10,10 @@ person dictating), deterministically, into a cache folder, the first time it is 
 (strict and loose apart, and on the rows whose every word the repair lexicon knows: there
 what is left to get wrong is what the recogniser hears), the word error rate of the
 transcript against the dictated words before and after slip repair (``Transcript.raw`` and
-``Transcript.text``), the real-time factor, and the failures. The tuning subset (``dev_rows``) is made the same way from *train*
-pages at run time and is never written to ``bench/data``: every decoding setting and repair
-rule was chosen on it, and the held-out set was only ever measured.
+``Transcript.text``), the real-time factor, and the failures. The tuning subset
+(``dev_rows``) is made the same way from *train* pages at run time and is never written to
+``bench/data``: every decoding setting and repair rule was chosen on it, and the held-out set
+was only ever measured.
 
 The repair data the recogniser ships in ``engine/`` is built here too, from train pages only:
 ``write_lexicon`` (shell words), ``write_bigrams`` (word classes of dictations) and
@@ -306,7 +307,8 @@ def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, tup
     kept = {w: (n, starts[w]) for w, n in counts.items() if n >= min_count and len(w) <= 24}
     lines = ["# word count starts: shell words of tldr train pages, how often each is used and "
              "how many commands it starts (bench.voice.write_lexicon)"]
-    lines += [f"{w} {n} {s}" for w, (n, s) in sorted(kept.items(), key=lambda x: (-x[1][0], x[0]))]
+    lines += [f"{w} {n} {s}"
+              for w, (n, s) in sorted(kept.items(), key=lambda x: (-x[1][0], x[0]))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return kept
 
