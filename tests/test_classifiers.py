@@ -142,7 +142,7 @@ def test_a_lead_that_explains_or_prose_after_keeps_the_prose(segmenter, text, co
 
 # -- reproducible training ----------------------------------------------------------------
 
-def test_fresh_training_reproduces_the_shipped_artifacts(tmp_path, rows, gate, segmenter):
+def test_fresh_training_reproduces_the_shipped_artifacts(tmp_path, corpus, rows, gate, segmenter):
     figures = train_classifiers(tmp_path, seed=0)
     assert figures["training"]["gate_fit_seconds"] < 0.2  # 40 ms in `dictbash bench`
     assert figures["training"]["segmenter_fit_seconds"] < 2.0  # 0.5 s in `dictbash bench`

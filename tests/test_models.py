@@ -56,7 +56,7 @@ def test_word_features_flag_repeats_and_corrections():
     assert flags["correction before"] == [0, 0, 0, 0, 0, 1, 1, 1]
 
 
-def test_training_data_uses_the_prompt_and_is_valid(tmp_path):
+def test_training_data_uses_the_prompt_and_is_valid(tmp_path, corpus):
     train, valid = build(size=60, seed=1)
     assert all(row["messages"][0]["content"] == SYSTEM_PROMPT for row in train + valid)
     for row in train:
@@ -149,7 +149,7 @@ def test_training_batches_cover_an_epoch_with_rows_of_similar_length():
     assert spread < 10  # a random batch of 8 spans about 150
 
 
-def test_training_command_smoke(tmp_path):
+def test_training_command_smoke(tmp_path, corpus):
     out = tmp_path / "adapter"
     assert main(["train", "model", "--out", str(out), "--size", "40", "--iters", "2",
                  "--batch-size", "4", "--num-layers", "2"]) == 0

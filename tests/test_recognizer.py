@@ -111,12 +111,7 @@ def test_prior_prefers_protocol_then_shell_words():
     assert set(LETTER_NAMES.values()) <= lexicon.known
 
 
-def test_shipped_lexicon_is_built_from_train_pages_only(tmp_path):
-    pytest.importorskip("bench.corpus")
-    from bench.corpus import CORPUS_PATH
-
-    if not CORPUS_PATH.is_file():
-        pytest.skip(f"the tldr corpus is not at {CORPUS_PATH}")
+def test_shipped_lexicon_is_built_from_train_pages_only(tmp_path, corpus):
     from bench.voice import write_lexicon
 
     rebuilt = write_lexicon(tmp_path / "lexicon.txt")
@@ -124,12 +119,7 @@ def test_shipped_lexicon_is_built_from_train_pages_only(tmp_path):
     assert rebuilt == {word: (count, starts.get(word, 0)) for word, count in counts.items()}
 
 
-def test_shipped_bigrams_are_built_from_train_pages(tmp_path):
-    pytest.importorskip("bench.corpus")
-    from bench.corpus import CORPUS_PATH
-
-    if not CORPUS_PATH.is_file():
-        pytest.skip(f"the tldr corpus is not at {CORPUS_PATH}")
+def test_shipped_bigrams_are_built_from_train_pages(tmp_path, corpus):
     from bench.voice import write_bigrams
 
     assert write_bigrams(tmp_path / "bigrams.txt") == load_bigrams()

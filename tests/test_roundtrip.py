@@ -6,7 +6,7 @@ from bench.corpus import commands
 from processor import SpeakError, process, speak
 
 
-def test_corpus_sample_round_trips():
+def test_corpus_sample_round_trips(corpus):
     filled = commands(seed=0)
     sample = random.Random(1).sample(filled, 3000)
     spoken = 0
@@ -20,7 +20,7 @@ def test_corpus_sample_round_trips():
     assert spoken / len(sample) >= 0.99
 
 
-def test_seeded_variants_round_trip_on_corpus_sample():
+def test_seeded_variants_round_trip_on_corpus_sample(corpus):
     filled = commands(seed=3)
     for k, (_, command) in enumerate(random.Random(2).sample(filled, 500)):
         try:

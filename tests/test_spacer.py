@@ -62,7 +62,7 @@ def test_follows_scikit_learn_conventions_and_spoken_spaces_stand():
         spacer.fit([["ls", "dash"]], [[False]])
 
 
-def test_training_smoke(tmp_path):
+def test_training_smoke(tmp_path, corpus):
     figures = train_spacer(tmp_path, rows=300)
     fresh = Spacer.load(tmp_path / "spacer.npz")
     assert figures["training"]["fragments"] > 200
