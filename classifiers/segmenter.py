@@ -75,6 +75,19 @@ class Span:
     end: int
 
 
+def _with_space_neighbours(words: list[str], labels: list[bool]) -> list[bool]:
+    """``labels`` with the words on either side of a command's ``space`` in the command: a
+    spoken ``space`` stands between two command words, so a span never starts or ends on one
+    (``the branch git space status then``: ``git`` is the command's, not the prose's)."""
+    out = list(labels)
+    for k, word in enumerate(words):
+        if labels[k] and word == "space":
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(words):
+                    out[j] = True
+    return out
+
+
 class Segmenter:
     """Per-word command/prose tagger and span decoder (scikit-learn style).
 
@@ -240,7 +253,7 @@ class Segmenter:
         """``labels``, and how many words lead into a requested command in the speaker's own
         words (``asks``; 0 if none)."""
         scores, evidence = self._scores(words)
-        labels = _decode(scores.tolist(), self.switch_penalty)
+        labels = _with_space_neighbours(words, _decode(scores.tolist(), self.switch_penalty))
         start = None
         for k, label in enumerate(labels + [False]):
             if label and start is None:

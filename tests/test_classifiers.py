@@ -96,6 +96,12 @@ def test_a_command_of_plain_words_is_prose_to_type_as_a_command(segmenter, text)
     assert segmenter.plain_command(text)
 
 
+def test_a_command_span_takes_the_words_around_its_space(segmenter):
+    text = "first I check the branch git space status then I push"  # was `space status`
+    assert segmenter.segment(text) == [Span("prose", 0, 5), Span("command", 5, 8),
+                                       Span("prose", 8, 11)]
+
+
 def test_mixed_speech_keeps_its_prose(segmenter):
     text = "first run npm space install then wait"
     assert [s for s in segmenter.segment(text) if s.kind == "command"] == [Span("command", 2, 5)]
