@@ -174,7 +174,7 @@ def _fit_times(fits: int, segmenter_fits: int) -> dict:
 
 
 def model_probe(fragments: int = 60) -> None:
-    """Run in a fresh process by ``bench_model``: prints the model's figures as JSON.
+    """Run in a fresh process (``_probe``): prints the model's figures as JSON.
 
     Tagging (the shipped framing: one forward pass a fragment) is timed fragment by fragment
     on held-out loose, natural and chaotic speech; generation (the framing it replaced:
@@ -222,15 +222,41 @@ def model_probe(fragments: int = 60) -> None:
     }, sys.stdout)
 
 
-def bench_model() -> dict:
-    """The model's load time, latency per fragment and peak memory, in a fresh process."""
+ENGINE_UTTERANCES = (
+    "git space status",                                  # processor
+    "okay so git push minus u origin main please",       # model
+    "uh docker ps dash a no wait docker ps dash q",      # model, a correction
+    "first I check the branch git space status then I push",  # mixed
+    "oh minus my hyphen posh enable reload",             # mixed, the model on a span
+    "thanks a lot",                                      # unchanged
+)
+"""Utterances that take every route, for the whole engine's peak memory."""
+
+
+def engine_probe() -> None:
+    """Run in a fresh process by ``bench_engine``: the whole engine (gate, segmenter, spacer,
+    model) converts ``ENGINE_UTTERANCES``; prints the routes taken and the peak memory as JSON."""
+    import resource
+    import sys
+
+    from engine import Engine
+
+    engine = Engine()
+    routes = [engine.convert(text).route for text in ENGINE_UTTERANCES]
+    json.dump({"routes": routes,
+               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)},
+              sys.stdout)
+
+
+def _probe(name: str) -> dict:
+    """``bench.microbench.<name>()`` run in a fresh process (its own peak memory), as JSON."""
     import subprocess
     import sys
 
-    run = subprocess.run([sys.executable, "-c", "from bench.microbench import model_probe; model_probe()"],
+    run = subprocess.run([sys.executable, "-c", f"from bench.microbench import {name}; {name}()"],
                          capture_output=True, text=True)
     if run.returncode != 0:
-        return {"error": (run.stderr.strip().splitlines() or ["model probe failed"])[-1]}
+        return {"error": (run.stderr.strip().splitlines() or [f"{name} failed"])[-1]}
     return json.loads(run.stdout)
 
 
@@ -241,7 +267,8 @@ def run(voice: bool = True) -> dict:
         "processor": bench_processor(utterances),
         "speaker": bench_speaker(utterances),
         "classifiers": bench_classifiers(),
-        "model": bench_model(),
+        "model": _probe("model_probe"),
+        "engine": _probe("engine_probe"),
     }
     if voice:
         from .voice import bench_voice
@@ -277,6 +304,10 @@ def _print(figures: dict) -> None:
           f"   p95 {c['space_before_us']['p95']:5.1f} us per fragment"
           f" (median {c['words']['median']:.0f} words)")
     _print_model(figures["model"])
+    e = figures["engine"]
+    print(f"engine     unavailable: {e['error']}" if "error" in e else
+          f"engine     peak memory {e['peak_rss_mb']} MB, the whole engine after "
+          f"{len(e['routes'])} utterances ({', '.join(sorted(set(e['routes'])))} routes)")
     if "voice" in figures:
         from .voice import summary_line
 

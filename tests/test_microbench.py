@@ -11,3 +11,11 @@ def test_classifier_timings_without_the_corpus_leave_out_only_the_fits(monkeypat
     assert "fit_skipped" in figures["segmenter"] and "fit_s" not in figures["segmenter"]
     assert figures["gate"]["needs_model_us"]["median"] > 0  # the predictions are still timed
     assert figures["segmenter"]["segment_us"]["median"] > 0
+
+
+def test_the_whole_engine_probe_takes_every_route():
+    from bench.microbench import _probe
+
+    figures = _probe("engine_probe")
+    assert set(figures["routes"]) == {"processor", "model", "mixed", "unchanged"}, figures
+    assert figures["peak_rss_mb"] > 100  # the model is loaded
