@@ -234,7 +234,7 @@ ENGINE_UTTERANCES = (
 
 
 def engine_probe() -> None:
-    """Run in a fresh process by ``bench_engine``: the whole engine (gate, segmenter, spacer,
+    """Run in a fresh process (``_probe``): the whole engine (gate, segmenter, spacer,
     model) converts ``ENGINE_UTTERANCES``; prints the routes taken and the peak memory as JSON."""
     import resource
     import sys

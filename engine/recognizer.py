@@ -125,7 +125,7 @@ class Recognizer:
                 f"reinstall it ({INSTALL_DEFAULT}) or choose another with --recogniser") from None
         self._suppress = [-1, *self._non_dictation_tokens()]
         self.repair = repair
-        self.lexicon = lexicon or default_lexicon()
+        self.lexicon = lexicon if lexicon is not None else default_lexicon()
 
     def _encode(self, text: str) -> list[int]:
         return self._model.hf_tokenizer.encode(" " + text.strip(),
