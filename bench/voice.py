@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -277,29 +278,36 @@ def summary_line(figures: dict) -> str:
 # The repair lexicon
 
 
+_SHELL_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+"""A word of the shell as the repair lexicon counts it."""
+
+
+def program_word(command: str) -> str | None:
+    """The word a command starts with, after ``sudo``: the first word of its program's name
+    (``docker`` for ``docker-compose up``), lower case; None if it starts with none."""
+    first = _SHELL_WORD.match(re.sub(r"^sudo\s+", "", command.strip()))
+    return first.group().lower() if first else None
+
+
 def lexicon_counts(min_count: int = 2,
                    skip_pages: frozenset[str] = frozenset()) -> dict[str, tuple[int, int]]:
     """The words of the shell (command names, subcommands, flag words, any word written outside
     a placeholder) in the tldr templates of **train** pages but ``skip_pages``, used at least
-    ``min_count`` times: ``{word: (count, commands it starts)}``, where a command starts with
-    the first word of its program's name, after ``sudo`` (``docker`` for ``docker-compose``).
+    ``min_count`` times: ``{word: (count, commands it starts)}`` (``program_word``).
     Placeholder text (``{{path/to/file}}``) is left out, and no test page contributes a word."""
-    import re
     from collections import Counter
 
     from .corpus import load_examples, page_split
 
     counts: Counter = Counter()
     starts: Counter = Counter()
-    word = re.compile(r"[A-Za-z][A-Za-z0-9]+")
     for example in load_examples():
         if page_split(example.page) != "train" or example.page in skip_pages:
             continue
         text = re.sub(r"\{\{.*?\}\}", " ", example.template)
-        counts.update(w.lower() for w in word.findall(text))
-        program = re.sub(r"^sudo\s+", "", example.template.strip())
-        if first := word.match(program):
-            starts[first.group().lower()] += 1
+        counts.update(w.lower() for w in _SHELL_WORD.findall(text))
+        if program := program_word(example.template):
+            starts[program] += 1
     return {w: (n, starts[w]) for w, n in counts.items() if n >= min_count and len(w) <= 24}
 
 

@@ -7,8 +7,7 @@ import pytest
 
 from engine.audio import SAMPLE_RATE
 from engine.repair import (LETTER_NAMES, Lexicon, default_lexicon, load_bigrams, load_confusions,
-                           load_lexicon, program_place, sound_key,
-                           spell_flags)
+                           load_lexicon, program_place, sound_key, spell_flags)
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,15 +121,12 @@ def test_shipped_lexicon_is_built_from_train_pages_only(tmp_path, corpus):
 def test_dev_lexicon_leaves_the_dev_pages_out(corpus):
     """The tuning set is measured with a lexicon that has not read its pages, as the held-out
     set is with the shipped one: every dev command's program starts fewer commands there."""
-    import re
-
-    from bench.voice import dev_lexicon, dev_rows, lexicon_counts
+    from bench.voice import dev_lexicon, dev_rows, lexicon_counts, program_word
 
     full, dev = lexicon_counts(), dev_lexicon()
     checked = 0
     for row in dev_rows():
-        first = re.match(r"[A-Za-z][A-Za-z0-9]+", re.sub(r"^sudo\s+", "", row["expected"]))
-        program = first.group().lower() if first else ""
+        program = program_word(row["expected"])
         if full.get(program, (0, 0))[1]:
             assert dev.starts.get(program, 0) < full[program][1], program
             checked += 1
