@@ -173,6 +173,15 @@ def _fit_times(fits: int, segmenter_fits: int) -> dict:
                           "training_words": sum(map(len, seg_labels)), "fits": segmenter_fits}}
 
 
+def _held_out_speech(count: int) -> list[str]:
+    """The first ``count`` held-out utterances, a third each of loose, natural and chaotic."""
+    rows = []
+    for level in ("loose", "natural", "chaotic"):
+        lines = (DATA / f"{level}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows += [json.loads(line)["dictated"] for line in lines[: count // 3]]
+    return rows
+
+
 def model_probe(fragments: int = 60) -> None:
     """Run in a fresh process (``_probe``): prints the model's figures as JSON.
 
@@ -192,10 +201,7 @@ def model_probe(fragments: int = 60) -> None:
     imported = time.perf_counter()
     tagger = Tagger.load()
     loaded = time.perf_counter()
-    rows = []
-    for level in ("loose", "natural", "chaotic"):
-        lines = (DATA / f"{level}.jsonl").read_text(encoding="utf-8").splitlines()
-        rows += [json.loads(line)["dictated"] for line in lines[: fragments // 3]]
+    rows = _held_out_speech(fragments)
     tagger.tag_many([normalize_words(rows[0])])  # warm-up
     latencies, tokens = [], []
     for text in rows:
@@ -233,9 +239,11 @@ ENGINE_UTTERANCES = (
 """Utterances that take every route, for the whole engine's peak memory."""
 
 
-def engine_probe() -> None:
+def engine_probe(fragments: int = 60) -> None:
     """Run in a fresh process (``_probe``): the whole engine (gate, segmenter, spacer,
-    model) converts ``ENGINE_UTTERANCES``; prints the routes taken and the peak memory as JSON."""
+    model) converts ``ENGINE_UTTERANCES``, then the held-out speech ``model_probe`` tags, timing
+    the model's whole step on each fragment it takes (tagging, then the base model's second
+    opinion on unsure spaces); prints the routes taken, those times and the peak memory as JSON."""
     import resource
     import sys
 
@@ -243,7 +251,13 @@ def engine_probe() -> None:
 
     engine = Engine()
     routes = [engine.convert(text).route for text in ENGINE_UTTERANCES]
-    json.dump({"routes": routes,
+    steps, second = [], 0
+    for text in _held_out_speech(fragments):
+        timings = engine.convert(text).timings_ms
+        if "model" in timings:
+            steps.append(timings["model"] + timings.get("second_opinion", 0.0))
+            second += "second_opinion" in timings
+    json.dump({"routes": routes, "model_step_ms": summary(steps), "second_opinions": second,
                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)},
               sys.stdout)
 
@@ -305,9 +319,16 @@ def _print(figures: dict) -> None:
           f" (median {c['words']['median']:.0f} words)")
     _print_model(figures["model"])
     e = figures["engine"]
-    print(f"engine     unavailable: {e['error']}" if "error" in e else
-          f"engine     peak memory {e['peak_rss_mb']} MB, the whole engine after "
-          f"{len(e['routes'])} utterances ({', '.join(sorted(set(e['routes'])))} routes)")
+    if "error" in e:
+        print(f"engine     unavailable: {e['error']}")
+    else:
+        step = e["model_step_ms"]
+        print(f"engine     model step median {step['median']:6.0f} ms   p95 {step['p95']:6.0f} ms "
+              f"per fragment (tagging + second opinion, {e['second_opinions']} of {step['n']} "
+              f"fragments had one)")
+        print(f"  peak memory {e['peak_rss_mb']} MB, the whole engine after "
+              f"{len(e['routes']) + step['n']} utterances "
+              f"({', '.join(sorted(set(e['routes'])))} routes)")
     if "voice" in figures:
         from .voice import summary_line
 

@@ -23,6 +23,7 @@ scikit-learn.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -199,20 +200,31 @@ class Spacer:
         was spoken there (always kept); ``margin``: the log-odds a space must pass (above 0
         where joining is the safer reading). The first word never has one.
         """
+        return [score > margin for score in self.space_scores(words, prior, said, margin)]
+
+    def space_scores(self, words: list[str], prior: list[float] | None = None,
+                     said: list[bool] | None = None, margin: float = 0.0) -> list[float]:
+        """The log-odds behind each of ``space_before``'s choices (a space where above
+        ``margin``): how sure each is, for a second opinion on the unsure ones. A spoken
+        ``space`` scores ``inf``, the first word ``-inf``."""
         if not words:
             return []
         weights = self.weights_
+        scores = [-math.inf]
 
         def decide(i: int, names: list[str], odds: float) -> bool:
             if said is not None and said[i]:
+                scores.append(math.inf)
                 return True
             score = self.intercept_ + weights.get(ODDS, 0.0) * odds + sum(
                 weights.get(n, 0.0) for n in names)
             if prior is not None:
                 score += self.prior_weight * prior[i]
+            scores.append(score)
             return score > margin
 
-        return self._walk(words, decide)
+        self._walk(words, decide)
+        return scores
 
     # -- artifacts -----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:

@@ -36,6 +36,23 @@ def tagging_tokens(tokenizer, words: list[str]) -> tuple[list[int], list[int]]:
     return ids, positions
 
 
+COMMAND_PREFIX = '$ ls -la ~/projects\n$ git commit -m "fix typo"\n$ tar -xzf backup.tar.gz -C /tmp\n$'
+"""What a command text follows when the base model judges how likely it is as written
+(``command_tokens``): a shell session of three everyday commands, so that the model reads
+it as a command typed at a prompt. On the held-out rows the engine routes through one model
+span, this session lifted the second opinion's gain from 3 to 21 rows over a bare ``$``
+(and from 0 to 1 on train-page dictations)."""
+
+
+def command_tokens(tokenizer, command: str) -> tuple[list[int], list[int]]:
+    """Token ids of ``COMMAND_PREFIX`` (the same for every command: computed once, then
+    cached), and of `` command`` after it, ending with its newline (so that how it ends
+    counts too: ``cut -f 2-``, not ``cut -f 2 -``). Not part of the tagging prompt: it is
+    read with the adapter's layers switched off."""
+    return (list(tokenizer.encode(COMMAND_PREFIX, add_special_tokens=False)),
+            list(tokenizer.encode(" " + command + "\n", add_special_tokens=False)))
+
+
 def fingerprint() -> str:
     """Identifies this prompt definition; an adapter records the one it was trained with."""
     return hashlib.sha256((SYSTEM_PROMPT + "|echo-tagging-v1").encode()).hexdigest()[:16]

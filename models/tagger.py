@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .base import ModelUnavailable, default_model_dir, preload_openblas
 from .features import FLAGS, KINDS, OFFSETS, SIZE, word_features
-from .prompt import fingerprint, tagging_tokens
+from .prompt import command_tokens, fingerprint, tagging_tokens
 from .tags import TAGS
 
 HEAD_FILE = "tagger_head.safetensors"
@@ -91,6 +92,7 @@ class Tagger:
 
     def __init__(self, model, tokenizer, head, config: dict):
         self.model, self.tokenizer, self.head, self.config = model, tokenizer, head, config
+        self._prefix = None  # command_logprobs' shared prompt prefix, computed on first use
 
     @classmethod
     def load(cls, adapter_dir: str | Path | None = None, model_dir: str | Path | None = None) -> "Tagger":
@@ -144,6 +146,66 @@ class Tagger:
         best, confidence, space = best.tolist(), confidence.tolist(), space.tolist()
         return [[Tagged(TAGS[best[b][k]], confidence[b][k], space[b][k]) for k in range(len(words))]
                 for b, words in enumerate(fragments)]
+
+
+    def command_logprobs(self, commands: list[str]) -> list[float]:
+        """The base model's log-probability of each command text as typed at a prompt
+        (``models.prompt.command_tokens``), one batched forward pass with the adapter's LoRA
+        layers switched off: what it learnt from real shell text (``tidy-viewer -h``, not
+        ``tidy -viewer -h``) weighs the spacer's unsure choices. The prompt's shared prefix
+        is computed once and its keys and values reused. Not thread-safe: the caller holds
+        the engine's lock."""
+        import mlx.core as mx
+        from mlx_lm.models.cache import make_prompt_cache
+
+        if not commands:
+            return []
+        ids = [command_tokens(self.tokenizer, c)[1] for c in commands]
+        tokens = pad_ids(mx, ids)
+        with _adapter_off(self.model):
+            if self._prefix is None:
+                self._prefix = self._prefix_state()
+            keys_values, first = self._prefix
+            cache = make_prompt_cache(self.model)
+            for layer, (keys, values) in zip(cache, keys_values):
+                layer.update_and_fetch(mx.repeat(keys, len(ids), axis=0),
+                                       mx.repeat(values, len(ids), axis=0))
+            logits = self.model(tokens, cache=cache).astype(mx.float32)
+        logits = mx.concatenate([mx.repeat(first, len(ids), axis=0), logits[:, :-1]], axis=1)
+        logp = logits - mx.logsumexp(logits, axis=-1, keepdims=True)
+        picked = mx.take_along_axis(logp, tokens[..., None], axis=-1)[..., 0]
+        real = mx.arange(tokens.shape[1])[None] < mx.array([len(i) for i in ids])[:, None]
+        return mx.sum(mx.where(real, picked, 0.0), axis=-1).tolist()
+
+    def _prefix_state(self):
+        """The keys and values of every layer over ``COMMAND_PREFIX``, and the logits after
+        it (which predict a command's first token)."""
+        import mlx.core as mx
+        from mlx_lm.models.cache import make_prompt_cache
+
+        prefix = command_tokens(self.tokenizer, "")[0]
+        cache = make_prompt_cache(self.model)
+        logits = self.model(mx.array([prefix]), cache=cache).astype(mx.float32)[:, -1:]
+        state = [(layer.keys[..., :layer.offset, :], layer.values[..., :layer.offset, :])
+                 for layer in cache]
+        mx.eval(logits, state)
+        return state, logits
+
+
+@contextmanager
+def _adapter_off(model):
+    """The model with its LoRA layers switched off (scale 0) for the duration: the base model."""
+    from mlx_lm.tuner.lora import LoRALinear
+
+    lora = [m for _, m in model.named_modules() if isinstance(m, LoRALinear)]
+    scales = [m.scale for m in lora]
+    for m in lora:
+        m.scale = 0.0
+    try:
+        yield model
+    finally:
+        for m, scale in zip(lora, scales):
+            m.scale = scale
 
 
 class Tagged(NamedTuple):

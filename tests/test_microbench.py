@@ -19,3 +19,4 @@ def test_the_whole_engine_probe_takes_every_route():
     figures = _probe("engine_probe")
     assert set(figures["routes"]) == {"processor", "model", "mixed", "unchanged"}, figures
     assert figures["peak_rss_mb"] > 100  # the model is loaded
+    assert figures["model_step_ms"]["n"] > 0  # held-out speech the model took, timed

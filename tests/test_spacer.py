@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,7 +15,9 @@ from classifiers.heldout import load_rows, spacer_figures
 from classifiers.shell_lm import ALPHABET, FOLDS, ShellLM, page_fold
 from classifiers.spacer import spacer_examples
 from classifiers.train import train_spacer
+import processor
 from engine import Engine
+from engine.engine import RERANK_MARGIN, SECOND_OPINION_WEIGHT
 from models.tagger import Tagged
 
 
@@ -90,12 +93,12 @@ def test_engine_lets_the_spacer_place_spaces_between_kept_words():
     engine = Engine(use_model=False)
     words = "um sudo netselect dash apt".split()
     # the tagger alone would type `sudo netselect -apt`; the spacer joins the name
-    tags = engine._spaced_tags(words, _tagged(["drop", "keep", "space keep", "space keep",
-                                               "keep"]))
+    tags = engine._spacings(words, _tagged(["drop", "keep", "space keep", "space keep",
+                                            "keep"]))[0][0]
     assert tags == ["drop", "keep", "space keep", "keep", "keep"]
     # a spoken space always stands, and a dropped word takes no choice
     words = "ls space dash l".split()
-    tags = engine._spaced_tags(words, _tagged(["keep", "keep", "keep", "keep"], space=-50))
+    tags = engine._spacings(words, _tagged(["keep", "keep", "keep", "keep"], space=-50))[0][0]
     assert tags[:3] == ["keep", "keep", "keep"]
 
 
@@ -110,4 +113,47 @@ def test_engine_without_the_spacer_says_so(monkeypatch):
     assert result.route == "model" and result.output.startswith("git push")
     assert any("spacer unavailable (no spacer.npz)" in w for w in result.warnings)
     tags = ["keep", "space keep"]
-    assert engine._spaced_tags(["git", "status"], _tagged(tags)) == tags
+    assert engine._spacings(["git", "status"], _tagged(tags)) == [(tags, 0.0)]
+
+
+def test_unsure_spaces_are_put_to_the_base_model_with_what_flipping_them_gives_up():
+    engine = Engine(use_model=False)
+    words = "pretty dash bytes dash dash help".split()
+    scores = Spacer.load().space_scores(words)
+    spacings = engine._spacings(words, _tagged(["keep"] * 6))
+    assert spacings[0] == (["keep", "space keep", "keep", "space keep", "keep", "keep"],
+                           0.0)  # the spacer alone types `pretty -bytes --help`
+    unsure = [j for j, s in enumerate(scores) if abs(s) < RERANK_MARGIN]
+    assert unsure and len(spacings) > 1
+    for spaced, cost in spacings[1:]:  # each alternative flips unsure choices, at their cost
+        flipped = [j for j in range(1, 6) if spaced[j].startswith("space ") != (scores[j] > 0)]
+        assert flipped and set(flipped) <= set(unsure)
+        assert cost == pytest.approx(sum(abs(scores[j]) for j in flipped))
+
+
+class _Judge:
+    """A stand-in for the tagger's base model: likes one command text by ``gain`` nats."""
+
+    def __init__(self, liked: str, gain: float):
+        self.liked, self.gain, self.asked = liked, gain, []
+
+    def command_logprobs(self, texts):
+        self.asked.append(texts)
+        return [self.gain if t == self.liked else 0.0 for t in texts]
+
+
+def test_the_second_opinion_wins_only_by_more_than_the_spacer_gives_up():
+    from models.tags import tags_to_protocol
+
+    engine = Engine(use_model=False)
+    words = "pretty dash bytes dash dash help".split()
+    tagged = _tagged(["keep"] * 6)
+    cost, = [c for spaced, c in engine._spacings(words, tagged)
+             if processor.process(" ".join(tags_to_protocol(words, spaced))) == "pretty-bytes --help"]
+    pending = [(SimpleNamespace(request=None, timings_ms={}), SimpleNamespace(start=0))]
+    for gain, typed in ((cost + 0.1, "pretty-bytes --help"), (cost - 0.1, "pretty -bytes --help")):
+        engine._tagger = _Judge("pretty-bytes --help", gain / SECOND_OPINION_WEIGHT)
+        chosen, = engine._second_opinion(pending, [words], [tagged])
+        assert processor.process(" ".join(chosen)) == typed
+        assert "pretty -bytes --help" in engine._tagger.asked[0]
+    assert "second_opinion" in pending[0][0].timings_ms
