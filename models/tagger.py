@@ -30,6 +30,12 @@ FORMAT_VERSION = 3
 FEATURES = {"kinds": list(KINDS), "offsets": list(OFFSETS), "flags": list(FLAGS)}
 """The word-kind features the head was trained with; an adapter records them."""
 DEFAULT_ADAPTER_DIR = Path(__file__).parent / "adapter"
+TAG_BATCH = 16
+"""Fragments ``Tagger.tag_many`` tags in one forward pass: the activations grow with the
+batch (200 utterances piped to ``dictbash convert`` in one pass peaked at 1.97 GB)."""
+SCORE_BATCH = 8
+"""Command texts ``Tagger.command_logprobs`` scores in one pass: its logits span the whole
+vocabulary (49,152 tokens for SmolLM2), 8 texts of 60 tokens about 94 MB."""
 
 
 def import_mlx():
@@ -129,7 +135,11 @@ class Tagger:
         return cls(model, tokenizer, head, config)
 
     def tag_many(self, fragments: list[list[str]]) -> list[list[Tagged]]:
-        """The tag of each word of each fragment, one batched forward pass."""
+        """The tag of each word of each fragment, ``TAG_BATCH`` fragments a forward pass."""
+        return [tags for start in range(0, len(fragments), TAG_BATCH)
+                for tags in self._tag_batch(fragments[start:start + TAG_BATCH])]
+
+    def _tag_batch(self, fragments: list[list[str]]) -> list[list[Tagged]]:
         import mlx.core as mx
 
         encoded = [tagging_tokens(self.tokenizer, words) for words in fragments]
@@ -150,32 +160,34 @@ class Tagger:
 
     def command_logprobs(self, commands: list[str]) -> list[float]:
         """The base model's log-probability of each command text as typed at a prompt
-        (``models.prompt.command_tokens``), one batched forward pass with the adapter's LoRA
+        (``models.prompt.command_tokens``), in batched forward passes with the adapter's LoRA
         layers switched off: what it learnt from real shell text (``tidy-viewer -h``, not
         ``tidy -viewer -h``) weighs the spacer's unsure choices. The prompt's shared prefix
-        is computed once and its keys and values reused. Not thread-safe: the caller holds
-        the engine's lock."""
+        is computed once and its keys and values reused; ``SCORE_BATCH`` texts a pass keep
+        the vocabulary-wide logits small. Not thread-safe: the caller holds the engine's lock."""
         import mlx.core as mx
         from mlx_lm.models.cache import make_prompt_cache
 
-        if not commands:
-            return []
-        ids = [command_tokens(self.tokenizer, c)[1] for c in commands]
-        tokens = pad_ids(mx, ids)
+        scores: list[float] = []
         with _adapter_off(self.model):
             if self._prefix is None:
                 self._prefix = self._prefix_state()
             keys_values, first = self._prefix
-            cache = make_prompt_cache(self.model)
-            for layer, (keys, values) in zip(cache, keys_values):
-                layer.update_and_fetch(mx.repeat(keys, len(ids), axis=0),
-                                       mx.repeat(values, len(ids), axis=0))
-            logits = self.model(tokens, cache=cache).astype(mx.float32)
-        logits = mx.concatenate([mx.repeat(first, len(ids), axis=0), logits[:, :-1]], axis=1)
-        logp = logits - mx.logsumexp(logits, axis=-1, keepdims=True)
-        picked = mx.take_along_axis(logp, tokens[..., None], axis=-1)[..., 0]
-        real = mx.arange(tokens.shape[1])[None] < mx.array([len(i) for i in ids])[:, None]
-        return mx.sum(mx.where(real, picked, 0.0), axis=-1).tolist()
+            for start in range(0, len(commands), SCORE_BATCH):
+                ids = [command_tokens(self.tokenizer, c)[1]
+                       for c in commands[start:start + SCORE_BATCH]]
+                tokens = pad_ids(mx, ids)
+                cache = make_prompt_cache(self.model)
+                for layer, (keys, values) in zip(cache, keys_values):
+                    layer.update_and_fetch(mx.repeat(keys, len(ids), axis=0),
+                                           mx.repeat(values, len(ids), axis=0))
+                logits = self.model(tokens, cache=cache).astype(mx.float32)
+                logits = mx.concatenate([mx.repeat(first, len(ids), axis=0), logits[:, :-1]], axis=1)
+                logp = logits - mx.logsumexp(logits, axis=-1, keepdims=True)
+                picked = mx.take_along_axis(logp, tokens[..., None], axis=-1)[..., 0]
+                real = mx.arange(tokens.shape[1])[None] < mx.array([len(i) for i in ids])[:, None]
+                scores += mx.sum(mx.where(real, picked, 0.0), axis=-1).tolist()
+        return scores
 
     def _prefix_state(self):
         """The keys and values of every layer over ``COMMAND_PREFIX``, and the logits after

@@ -92,6 +92,31 @@ def test_inference_uses_the_prompt_the_adapter_was_trained_with(tagger):
     assert len(positions) == 3 and positions[-1] == len(ids) - 1
 
 
+def test_many_fragments_are_tagged_in_bounded_batches_with_the_same_tags(tagger, monkeypatch):
+    import models.tagger
+
+    fragments = [text.split() for text in ("git push minus u origin main", "ls dash la",
+                                           "okay so docker ps dash a please")]
+    alone = [tagger.tag_many([words]) for words in fragments]
+    monkeypatch.setattr(models.tagger, "TAG_BATCH", 2)
+    together = tagger.tag_many(fragments)
+    assert [[t.tag for t in tags] for tags in together] == \
+        [[t.tag for t in tags[0]] for tags in alone]
+
+
+def test_the_base_model_scores_command_texts_alike_in_any_batch(tagger, monkeypatch):
+    import models.tagger
+
+    texts = ["tidy-viewer -h", "tidy -viewer -h", "git push -u origin main"]
+    before = tagger.tag_many([["ls", "dash", "la"]])
+    alone = [tagger.command_logprobs([t])[0] for t in texts]
+    assert tagger.tag_many([["ls", "dash", "la"]]) == before  # the adapter is switched back on
+    monkeypatch.setattr(models.tagger, "SCORE_BATCH", 2)
+    assert tagger.command_logprobs(texts) == pytest.approx(alone, abs=1e-3)
+    assert alone[2] > alone[0]  # a common command is likelier than a rare one
+    assert tagger.command_logprobs([]) == []
+
+
 def test_shipped_adapter_on_held_out_loose_speech(tagger):
     rows = [json.loads(line) for line in (DATA / "loose.jsonl").read_text().splitlines()][:40]
     fragments = [r["dictated"].split() for r in rows]
