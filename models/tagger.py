@@ -157,7 +157,6 @@ class Tagger:
         return [[Tagged(TAGS[best[b][k]], confidence[b][k], space[b][k]) for k in range(len(words))]
                 for b, words in enumerate(fragments)]
 
-
     def command_logprobs(self, commands: list[str]) -> list[float]:
         """The base model's log-probability of each command text as typed at a prompt
         (``models.prompt.command_tokens``), in batched forward passes with the adapter's LoRA
