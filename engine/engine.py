@@ -47,7 +47,7 @@ MAX_MODEL_WORDS = 150
 """Longer command spans are rendered by the processor alone (the model is slow on them)."""
 RERANK_MARGIN = 3.0
 """The spacer's choices less sure than this (log-odds, either way) get the base model's
-second opinion (``Engine._judged``). It bounds the work more than the verdict: of the 94
+second opinion (``Engine._second_opinion``). It bounds the work more than the verdict: of the 94
 choices within 6 that the model overturned on the held-out rows, 88 were within 3, which
 leaves about a third of the candidates to score."""
 RERANK_CHOICES = 3
@@ -370,54 +370,40 @@ class Engine:
     def _second_opinion(self, pending: list[tuple[_Plan, Span]], fragments: list[list[str]],
                         tagged: list | None) -> list[list[str]]:
         """The protocol words of each tagged fragment, the request's words dropped: the
-        tagger's words spaced by the spacer, its unsure choices judged again (``_judged``)."""
+        tagger's words spaced by the spacer (``_spacings``), unless the base model
+        (``Tagger.command_logprobs``, one batch for all fragments) finds a typed text with
+        unsure choices flipped likelier as a command by more (``SECOND_OPINION_WEIGHT``) than
+        the spacer's log-odds it gives up: the model has read real shell text, so it knows
+        ``frida-trace`` and ``tests -type f`` where the spacer knows only train pages."""
         from models.tags import tags_to_protocol
 
         if tagged is None:
             return [[] for _ in fragments]
-        options = []
+        options = []  # each fragment's {typed text: (protocol, cost)}, the spacer's own first
         for (plan, span), words, tags in zip(pending, fragments, tagged):
             tags = _licensed(words, tags)
             if plan.request:  # the request's words go, whatever the model made of them
                 tags = [t if plan.request[0] <= span.start + j < plan.request[1]
                         else t._replace(tag="drop") for j, t in enumerate(tags)]
-            spacings = [(tags_to_protocol(words, spaced), cost)
-                        for spaced, cost in self._spacings(words, tags)]
-            options.append([(processor.process(" ".join(protocol)), protocol, cost)
-                            for protocol, cost in spacings])
-        return self._judged(options, [plan for plan, _ in pending])
-
-    def _judged(self, options: list[list[tuple[str, list[str], float]]],
-                plans: list[_Plan]) -> list[list[str]]:
-        """For each fragment, of its ``(typed text, protocol words, cost)`` options (the
-        spacer's own first, at cost 0, then its unsure choices flipped: ``_flips``), the words
-        whose text the base model (``Tagger.command_logprobs``, one batch for all) finds
-        likelier as a command by more (``SECOND_OPINION_WEIGHT``) than the spacer's log-odds
-        they give up: the model has read real shell text, so it knows ``frida-trace`` and
-        ``tests -type f`` where the spacer knows only train pages. With no model, the
-        spacer's own."""
-        distinct = []
-        for found in options:  # one option a typed text, the cheapest (listed first) kept
             by_text: dict[str, tuple[list[str], float]] = {}
-            for text, words, cost in found:
-                by_text.setdefault(text, (words, cost))
-            distinct.append(list(by_text.items()))
-        texts = [text for found in distinct if len(found) > 1 for text, _ in found]
-        if not texts:
-            return [found[0][1] for found in options]
-        began = time.perf_counter()
-        with self._lock:
-            tagger = self._load_tagger()
-            logprobs = iter(tagger.command_logprobs(texts)) if tagger is not None else None
-        for plan in plans:
-            plan.timings_ms["second_opinion"] = round(_ms(began) / len(plans), 3)
+            for spaced, cost in self._spacings(words, tags):
+                protocol = tags_to_protocol(words, spaced)
+                by_text.setdefault(processor.process(" ".join(protocol)), (protocol, cost))
+            options.append(by_text)
+        texts = [text for by_text in options if len(by_text) > 1 for text in by_text]
+        if texts:
+            began = time.perf_counter()
+            with self._lock:
+                logprobs = iter(self._tagger.command_logprobs(texts))
+            for plan, _ in pending:
+                plan.timings_ms["second_opinion"] = round(_ms(began) / len(pending), 3)
         chosen = []
-        for found in distinct:
-            if len(found) == 1 or logprobs is None:
-                chosen.append(found[0][1][0])
+        for by_text in options:
+            if len(by_text) == 1:
+                chosen.append(next(iter(by_text.values()))[0])
                 continue
-            scored = [(SECOND_OPINION_WEIGHT * next(logprobs) - cost, words)
-                      for _, (words, cost) in found]
+            scored = [(SECOND_OPINION_WEIGHT * next(logprobs) - cost, protocol)
+                      for protocol, cost in by_text.values()]
             chosen.append(max(scored, key=lambda s: s[0])[1])
         return chosen
 

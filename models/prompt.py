@@ -44,13 +44,17 @@ span, this prefix lifted the second opinion's gain from 3 to 21 rows over a bare
 (and from 0 to 1 on train-page dictations)."""
 
 
-def command_tokens(tokenizer, command: str) -> tuple[list[int], list[int]]:
-    """Token ids of ``COMMAND_PREFIX`` (the same for every command: computed once, then
-    cached), and of `` command`` after it, ending with its newline (so that how it ends
-    counts too: ``cut -f 2-``, not ``cut -f 2 -``). Not part of the tagging prompt: it is
-    read with the adapter's layers switched off."""
-    return (list(tokenizer.encode(COMMAND_PREFIX, add_special_tokens=False)),
-            list(tokenizer.encode(" " + command + "\n", add_special_tokens=False)))
+def command_tokens(tokenizer, command: str) -> list[int]:
+    """Token ids of `` command`` as it follows ``COMMAND_PREFIX`` (whose own ids,
+    ``prefix_tokens``, are the same for every command: computed once, then cached), ending
+    with its newline (so that how it ends counts too: ``cut -f 2-``, not ``cut -f 2 -``). Not
+    part of the tagging prompt: it is read with the adapter's layers switched off."""
+    return list(tokenizer.encode(" " + command + "\n", add_special_tokens=False))
+
+
+def prefix_tokens(tokenizer) -> list[int]:
+    """Token ids of ``COMMAND_PREFIX``."""
+    return list(tokenizer.encode(COMMAND_PREFIX, add_special_tokens=False))
 
 
 def fingerprint() -> str:

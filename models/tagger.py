@@ -21,7 +21,7 @@ import numpy as np
 
 from .base import ModelUnavailable, default_model_dir, preload_openblas
 from .features import FLAGS, KINDS, OFFSETS, SIZE, word_features
-from .prompt import command_tokens, fingerprint, tagging_tokens
+from .prompt import command_tokens, fingerprint, prefix_tokens, tagging_tokens
 from .tags import TAGS
 
 HEAD_FILE = "tagger_head.safetensors"
@@ -173,8 +173,7 @@ class Tagger:
                 self._prefix = self._prefix_state()
             keys_values, first = self._prefix
             for start in range(0, len(commands), SCORE_BATCH):
-                ids = [command_tokens(self.tokenizer, c)[1]
-                       for c in commands[start:start + SCORE_BATCH]]
+                ids = [command_tokens(self.tokenizer, c) for c in commands[start:start + SCORE_BATCH]]
                 tokens = pad_ids(mx, ids)
                 cache = make_prompt_cache(self.model)
                 for layer, (keys, values) in zip(cache, keys_values):
@@ -194,9 +193,9 @@ class Tagger:
         import mlx.core as mx
         from mlx_lm.models.cache import make_prompt_cache
 
-        prefix = command_tokens(self.tokenizer, "")[0]
         cache = make_prompt_cache(self.model)
-        logits = self.model(mx.array([prefix]), cache=cache).astype(mx.float32)[:, -1:]
+        prefix = mx.array([prefix_tokens(self.tokenizer)])
+        logits = self.model(prefix, cache=cache).astype(mx.float32)[:, -1:]
         state = [(layer.keys[..., :layer.offset, :], layer.values[..., :layer.offset, :])
                  for layer in cache]
         mx.eval(logits, state)
