@@ -23,6 +23,7 @@ The model is loaded lazily, on the first utterance that needs it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -131,9 +132,11 @@ def _licensed(words: list[str], tagged: list) -> list:
     """The tagger's tags with each unlicensed drop undone. Where no correction is said,
     what the speaker said stays unless something shows it was a false start:
 
-    - a plain word said a few words before a filler goes only if it is said again later
-      (``git push um git push origin``); otherwise it is the command's own word (``bob you
-      know uninstall``, ``sudo badblocks um slash dev``), whatever the tagger thought;
+    - a word said a few words before a filler goes only if the speaker starts again with it
+      right after the filler (``git push um git push origin``); otherwise it is the command's
+      own word (``bob you know uninstall``, ``test dash z um double quote ...``, ``gh alias
+      set you know dash dash shell alias one``), whatever the tagger thought. Wrapper words
+      (``okay um ls``) are the tagger's to drop;
     - a spoken ``space`` between kept words always stands (``slash join space um hash
       channelname`` is ``/join #channelname``).
     """
@@ -144,11 +147,15 @@ def _licensed(words: list[str], tagged: list) -> list:
         return tagged
     out = list(tagged)
     for j, t in enumerate(tagged):
-        if (t.tag == "drop" and kinds[j] == "plain" and words[j] not in words[j + 1:]
-                and "filler" in kinds[j + 1:j + 1 + FALSE_START_WORDS]):
-            after = next((i for i in range(j + 1, len(words)) if kinds[i] != "filler"), None)
-            if after is not None and tagged[after].tag != "drop":
-                out[j] = t._replace(tag="keep")
+        if t.tag != "drop" or kinds[j] in ("filler", "wrapper", "space"):
+            continue
+        filler = next((i for i in range(j + 1, min(j + 1 + FALSE_START_WORDS, len(words)))
+                       if kinds[i] == "filler"), None)
+        after = next((i for i in range(filler + 1, len(words)) if kinds[i] != "filler"),
+                     None) if filler is not None else None
+        if (after is not None and tagged[after].tag != "drop"
+                and words[j] not in words[after:after + FALSE_START_WORDS]):
+            out[j] = t._replace(tag="keep")
     kept = [j for j, t in enumerate(out) if t.tag != "drop"]
     for j, t in enumerate(out):
         if t.tag == "drop" and words[j] == SPACE and kept and kept[0] < j < kept[-1]:
@@ -157,12 +164,13 @@ def _licensed(words: list[str], tagged: list) -> list:
 
 
 def _flips(scores: list[float]) -> list[tuple[tuple[int, ...], float]]:
-    """The spacer's choices (``Spacer.space_scores``: a space above 0) to try flipped: none, at
-    cost 0; each unsure one (within ``RERANK_MARGIN``, at most ``RERANK_CHOICES``); the two
-    least sure together; each with the log-odds it gives up."""
+    """The spacer's choices (``Spacer.space_scores``: a space above 0) to try flipped: every
+    set of its unsure ones (within ``RERANK_MARGIN``, the ``RERANK_CHOICES`` least sure), the
+    empty set first at cost 0, each with the log-odds it gives up."""
     unsure = sorted((j for j, score in enumerate(scores) if abs(score) < RERANK_MARGIN),
                     key=lambda j: abs(scores[j]))[:RERANK_CHOICES]
-    flips = [()] + [(j,) for j in unsure] + ([tuple(unsure[:2])] if len(unsure) > 1 else [])
+    flips = [flipped for size in range(len(unsure) + 1)
+             for flipped in itertools.combinations(unsure, size)]
     return [(flipped, sum(abs(scores[j]) for j in flipped)) for flipped in flips]
 
 

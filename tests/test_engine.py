@@ -99,6 +99,11 @@ def test_a_word_is_dropped_only_when_something_licenses_it():
     # a few words before it too; but not further than a false start reaches
     assert tags("sudo badblocks um slash dev", "drop keep drop keep keep")[0] == "keep"
     assert tags("sudo a b c um d", "drop keep keep keep drop keep")[0] == "drop"
+    # whatever its kind, unless the speaker starts again with it right after the filler
+    assert tags("test dash z um double quote", "drop drop keep drop keep keep")[:2] == ["keep", "keep"]
+    assert tags("git space um show", "drop drop drop keep") == ["keep", "keep", "drop", "keep"]
+    assert tags("gh alias set you know dash dash shell alias one",
+                "keep drop keep drop drop keep keep keep keep keep")[1] == "keep"
     # said again later: a false start; a wrapper word; a correction in the fragment
     assert tags("git um git status", "drop drop keep keep") == ["drop", "drop", "keep", "keep"]
     assert tags("okay um ls", "drop drop keep") == ["drop", "drop", "keep"]

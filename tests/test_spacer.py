@@ -17,7 +17,7 @@ from classifiers.spacer import spacer_examples
 from classifiers.train import train_spacer
 import processor
 from engine import Engine
-from engine.engine import RERANK_MARGIN, SECOND_OPINION_WEIGHT
+from engine.engine import RERANK_CHOICES, RERANK_MARGIN, SECOND_OPINION_WEIGHT, _flips
 from models.tagger import Tagged
 
 
@@ -129,6 +129,18 @@ def test_unsure_spaces_are_put_to_the_base_model_with_what_flipping_them_gives_u
         flipped = [j for j in range(1, 6) if spaced[j].startswith("space ") != (scores[j] > 0)]
         assert flipped and set(flipped) <= set(unsure)
         assert cost == pytest.approx(sum(abs(scores[j]) for j in flipped))
+
+
+def test_every_set_of_the_least_sure_choices_is_tried():
+    # a closing quote joined and the next word spaced are two choices to flip together
+    # (`... text-html "http://...` -> `... text-html" http://...`), not only the two least sure
+    scores = [9.0, 0.1, -RERANK_MARGIN - 1, 2.0, -2.5, 1.5, -0.4]
+    flips = {frozenset(flipped): cost for flipped, cost in _flips(scores)}
+    least_sure = [1, 6, 5, 3, 4][:RERANK_CHOICES]
+    assert len(flips) == 2 ** len(least_sure) and flips[frozenset()] == 0.0
+    assert all(flipped <= set(least_sure) for flipped in flips)
+    pair = frozenset(least_sure[-2:])  # not the two least sure
+    assert flips[pair] == pytest.approx(sum(abs(scores[j]) for j in pair))
 
 
 class _Judge:
