@@ -52,12 +52,15 @@ second opinion (``Engine._second_opinion``). It bounds the work more than the ve
 choices within 6 that the model overturned on the held-out rows, 88 were within 3, which
 leaves about a third of the candidates to score."""
 RERANK_CHOICES = 3
-"""At most this many unsure choices a fragment are put to the base model (one batch)."""
+"""At most this many unsure choices a fragment are put to the base model, in every
+combination (``_flips``: up to 2 ** 3 texts, one batch)."""
 SECOND_OPINION_WEIGHT = 0.5
 """How much the base model's log-probability gain for a flipped choice counts against the
 spacer's log-odds for it. Chosen on the even-numbered held-out rows of one model span
 (0.25 to 1.0: +6 to +9 rows), confirmed on the odd ones (+12 at 0.5) and on train-page
-dictations (+1; the spacer has read those pages, so it is right more often there)."""
+dictations (+1; the spacer has read those pages, so it is right more often there), and on a
+development fold of train pages with a spacer trained without it (0.25 to 1.0 and margins 3
+to 6 all within 4 of 1,600 rows; README, "The model")."""
 SPEECH_ONLY = frozenset({"filler", "wrapper", "correction"})
 """Word kinds (``models.features.kind``) that are speech about a command, never part of one:
 a span of them alone that the model drops whole is no command."""
