@@ -128,7 +128,8 @@ def _ms(start: float) -> float:
 
 
 FALSE_START_WORDS = 3
-"""How many words before a filler a false start may hold (``git push um git push origin``)."""
+"""How many words before a filler a false start may hold (``git push um git push origin``),
+and within how many words after it the speaker starts again with them."""
 
 
 def _licensed(words: list[str], tagged: list) -> list:
@@ -154,8 +155,9 @@ def _licensed(words: list[str], tagged: list) -> list:
             continue
         filler = next((i for i in range(j + 1, min(j + 1 + FALSE_START_WORDS, len(words)))
                        if kinds[i] == "filler"), None)
-        after = next((i for i in range(filler + 1, len(words)) if kinds[i] != "filler"),
-                     None) if filler is not None else None
+        if filler is None:
+            continue
+        after = next((i for i in range(filler + 1, len(words)) if kinds[i] != "filler"), None)
         if (after is not None and tagged[after].tag != "drop"
                 and words[j] not in words[after:after + FALSE_START_WORDS]):
             out[j] = t._replace(tag="keep")
