@@ -151,7 +151,7 @@ def _licensed(words: list[str], tagged: list) -> list:
         return tagged
     out = list(tagged)
     for j, t in enumerate(tagged):
-        if t.tag != "drop" or kinds[j] in ("filler", "wrapper", "space"):
+        if t.tag != "drop" or kinds[j] in SPEECH_ONLY or words[j] == SPACE:
             continue
         filler = next((i for i in range(j + 1, min(j + 1 + FALSE_START_WORDS, len(words)))
                        if kinds[i] == "filler"), None)
