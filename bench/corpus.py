@@ -28,6 +28,7 @@ import json
 import os
 import random
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -758,6 +759,17 @@ def page_split(page: str) -> str:
     of the same name on different platforms share a side.
     """
     return "test" if _stable_int(f"page\0{page}") % 10_000 < TEST_SHARE * 10_000 else "train"
+
+
+FOLDS = 4
+"""Folds of the train pages: the spacer's training-time models leave one out each, and a
+development set (``dictbash data devsets``) is made of one that a spacer trained with
+``--leave-out-fold`` has not read."""
+
+
+def page_fold(page: str) -> int:
+    """The fold a page falls in, the same on every run and machine."""
+    return zlib.crc32(page.encode()) % FOLDS
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

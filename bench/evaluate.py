@@ -438,6 +438,7 @@ examples:
   dictbash eval a.jsonl b.json --json run.json --report run.md --chart run.png
   dictbash eval eval.jsonl --filter category=git --filter difficulty=loose --limit 100
   dictbash eval --compare before.json after.json
+  dictbash eval dev/*.jsonl --spacer dev/spacer.npz   (a development set: dictbash data devsets)
 
 exit status: 0 done, 2 usage or input error (a file missing, unreadable or with no valid row)
 """
@@ -466,6 +467,9 @@ def add_eval_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
                         default=[], help="keep only pairs whose field KEY is VALUE; repeatable "
                                          "(the same KEY twice: either value)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--spacer", metavar="FILE", type=Path,
+                        help="the engine with this spacer artifact instead of the shipped one "
+                             "(one trained with --leave-out-fold, for a development set)")
     parser.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"),
                         help="compare two --json runs: regressions, fixes, per-category and "
                              "per-level deltas")
@@ -510,7 +514,7 @@ def _evaluate_files(args: argparse.Namespace) -> int:
     if not chosen:
         raise InputError(f"no pair of {len(pairs)} matches the filters "
                          + " ".join(f"{k}={v}" for k, v in args.filter))
-    records = run(chosen, quiet=args.quiet)
+    records = run(chosen, _converter(args.spacer), quiet=args.quiet)
     summary = summarise(records, skipped=len(skipped), inputs=args.files, filters=args.filter,
                         limit=args.limit)
     print(report.summary_text(summary))
@@ -524,6 +528,21 @@ def _evaluate_files(args: argparse.Namespace) -> int:
         report.chart(summary, args.chart)
         print(f"chart written to {args.chart}")
     return EXIT_OK
+
+
+def _converter(spacer: Path | None) -> Converter | None:
+    """The engine's ``convert`` with ``spacer`` (None: ``run``'s default engine); a spacer
+    file that does not load is an input error, not a silent fall-back."""
+    if spacer is None:
+        return None
+    from classifiers import Spacer
+    from engine.engine import Engine
+
+    try:
+        Spacer.load(spacer)
+    except (OSError, ValueError) as error:
+        raise InputError(f"--spacer: {error}") from None
+    return Engine(spacer_path=spacer).convert
 
 
 def _compare_runs(args: argparse.Namespace) -> int:

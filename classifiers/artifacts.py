@@ -9,6 +9,7 @@ both versions and the command that rebuilds the artifacts.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +43,16 @@ def check_version(path: Path, version, names, expected_names,
 
 
 def load_npz(path: Path, feature_names, command: str = RETRAIN_COMMAND) -> tuple[dict, dict]:
-    """(metadata, arrays) of an ``.npz`` artifact, after ``check_version`` has passed it."""
-    with np.load(path, allow_pickle=False) as data:
-        arrays = dict(data)
-    meta = json.loads(str(arrays.pop("meta")))
+    """(metadata, arrays) of an ``.npz`` artifact, after ``check_version`` has passed it; a
+    file that is no artifact at all (truncated, another format) is a ``ValueError`` that says
+    how to rebuild it."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = dict(data)
+        meta = json.loads(str(arrays.pop("meta")))
+    except (ValueError, EOFError, KeyError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{path} is not a readable artifact ({error}); rebuild it with "
+                         f"`{command}`") from None
     check_version(path, meta.get("feature_version"), meta.get("feature_names"), feature_names,
                   command)
     return meta, arrays

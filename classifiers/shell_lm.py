@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 import os
-import zlib
 from collections import Counter
 from collections.abc import Iterable
+
+from bench.corpus import FOLDS, page_fold
 
 ORDER = 6
 """Characters per n-gram: five of context."""
@@ -123,12 +124,3 @@ class ShellLM:
         return cls(dict(zip(data["lm_grams"].tolist(), data["lm_counts"].tolist())),
                    dict(zip(data["lm_contexts"].tolist(), map(tuple, data["lm_totals"].tolist()))),
                    int(data["lm_order"]))
-
-
-FOLDS = 4
-"""Page folds of the training-time models."""
-
-
-def page_fold(page: str) -> int:
-    """The fold a page falls in, the same on every run and machine."""
-    return zlib.crc32(page.encode()) % FOLDS

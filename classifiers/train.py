@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
+
+from bench.corpus import FOLDS, commands, page_fold
 
 from .artifacts import ARTIFACTS, FILES
 from .data import gate_label, training_set
@@ -66,19 +69,27 @@ def train_classifiers(out_dir: str | Path | None = None, seed: int = 0) -> dict:
     }
 
 
-def train_spacer(out_dir: str | Path | None = None, seed: int = 0, rows: int = SPACER_ROWS) -> dict:
+def train_spacer(out_dir: str | Path | None = None, seed: int = 0, rows: int = SPACER_ROWS,
+                 leave_out_fold: int | None = None) -> dict:
     """Train the spacer on the model's kind of training fragments (``models.data``, TRAIN
-    pages), write its artifact and return the held-out figures and the training times."""
-    from bench.corpus import commands
+    pages), write its artifact and return the held-out figures and the training times.
+
+    ``leave_out_fold``: neither the fragments nor the model of command text read the pages
+    of that fold (``corpus.page_fold``), whose dictations are then a development set
+    (``dictbash data devsets``); of ``rows`` generated, that fold's share is skipped."""
     from models.data import generated
+
+    def kept(page: str) -> bool:
+        return leave_out_fold is None or page_fold(page) != leave_out_fold
 
     out = Path(out_dir) if out_dir is not None else ARTIFACTS
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    lm = ShellLM.fit_pages([(e.page, command) for e, command in commands("train", seed)])
+    lm = ShellLM.fit_pages([(e.page, command) for e, command in commands("train", seed)
+                            if kept(e.page)])
     fragments, spaces, pages = [], [], []
     for page, fragment, answer in generated(rows, seed):
-        example = spacer_example(fragment.split(), answer.split())
+        example = spacer_example(fragment.split(), answer.split()) if kept(page) else None
         if example is not None:
             fragments.append(example[0])
             spaces.append(example[1])
@@ -88,9 +99,10 @@ def train_spacer(out_dir: str | Path | None = None, seed: int = 0, rows: int = S
     spacer = Spacer().fit(fragments, spaces, lm, pages)
     fit_seconds = time.perf_counter() - start
     spacer.save(out / FILES["spacer"])
-    return {"seed": seed, "out_dir": str(out),
+    return {"seed": seed, "out_dir": str(out), "left_out_fold": leave_out_fold,
             "training": {"data_seconds": generated_seconds, "fragments": len(fragments),
-                         "choices": sum(len(s) - 1 for s in spaces), "fit_seconds": fit_seconds},
+                         "pages": len(set(pages)), "choices": sum(len(s) - 1 for s in spaces),
+                         "fit_seconds": fit_seconds},
             "spacer": spacer_figures(spacer, load_rows())}
 
 
@@ -110,17 +122,25 @@ def add_train_parser(train_subparsers) -> None:
     spacer = train_subparsers.add_parser(
         "spacer", help="rebuild the spacer artifact (about sixteen minutes)",
         description=Spacer.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  dictbash train spacer\n  dictbash train spacer --rows 500 --out /tmp/s")
+        epilog="examples:\n  dictbash train spacer\n  dictbash train spacer --rows 500 --out /tmp/s\n"
+               "  dictbash train spacer --leave-out-fold 0 --out dev   (see: dictbash data devsets)")
     spacer.add_argument("--out", type=Path, default=ARTIFACTS,
                         help="folder for the artifact (default: classifiers/artifacts)")
     spacer.add_argument("--seed", type=int, default=0)
     spacer.add_argument("--rows", type=int, default=SPACER_ROWS,
                         help=f"training fragments to generate (default {SPACER_ROWS})")
+    spacer.add_argument("--leave-out-fold", type=int, choices=range(FOLDS), metavar="K",
+                        help=f"read no page of fold K (0-{FOLDS - 1}), for a development set of "
+                             "them; the artifact is not one to ship")
     spacer.set_defaults(func=_run_spacer)
 
 
 def _run_spacer(args: argparse.Namespace) -> int:
-    figures = train_spacer(args.out, args.seed, args.rows)
+    if args.leave_out_fold is not None and args.out.resolve() == ARTIFACTS.resolve():
+        print("dictbash train spacer: --leave-out-fold makes a spacer for a development set; "
+              "give it an --out folder other than the shipped artifacts'", file=sys.stderr)
+        return 2
+    figures = train_spacer(args.out, args.seed, args.rows, args.leave_out_fold)
     t = figures["training"]
     print(f"trained on {t['fragments']} fragments, {t['choices']} space choices "
           f"({t['data_seconds']:.0f} s data, {t['fit_seconds']:.1f} s fit); artifact in "

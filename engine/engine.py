@@ -183,10 +183,13 @@ class Engine:
     """Converts dictation to bash with the embedded defaults (or the given model and adapter)."""
 
     def __init__(self, *, model_dir: str | Path | None = None, adapter_dir: str | Path | None = None,
-                 use_model: bool = True):
+                 use_model: bool = True, spacer_path: str | Path | None = None):
+        """``spacer_path``: another spacer artifact than the shipped one (one trained for a
+        development set, ``dictbash eval --spacer``)."""
         from classifiers import Gate, Segmenter
 
         self._model_dir, self._adapter_dir = model_dir, adapter_dir
+        self._spacer_path = spacer_path
         self._use_model = use_model
         self._warnings: list[str] = []
         try:
@@ -338,7 +341,7 @@ class Engine:
             from classifiers import Spacer
 
             try:
-                self._spacer = Spacer.load()
+                self._spacer = Spacer.load(self._spacer_path)
             except (OSError, ValueError) as error:
                 self._spacer_error = str(error)
         return self._spacer

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from bench import corpus
-from bench.corpus import Example, commands, fill, fill_example, load_examples, page_split
+from bench.corpus import (FOLDS, Example, commands, fill, fill_example, load_examples, page_fold,
+                          page_split)
+from bench.levels import LEVELS
 from processor.vocabulary import PROTOCOL_WORDS, RESERVED_WORDS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -337,3 +339,14 @@ def test_no_page_is_in_both_splits(filled):
     assert 0.17 < len(test) / (len(test) + len(train)) < 0.23
     with pytest.raises(ValueError):
         commands(split="dev")
+
+
+def test_a_development_set_is_made_of_the_train_pages_of_one_fold(filled):
+    from bench.testsets import build
+
+    sets = build(per_level=8, fold=2)
+    assert set(sets) == set(LEVELS) and all(len(rows) == 8 for rows in sets.values())
+    pages = {row["page"] for rows in sets.values() for row in rows}
+    assert {page_split(p) for p in pages} == {"train"} and {page_fold(p) for p in pages} == {2}
+    folds = Counter(page_fold(e.page) for e, _ in commands(split="train"))
+    assert set(folds) == set(range(FOLDS)) and min(folds.values()) > len(filled[0]) / 8

@@ -322,6 +322,23 @@ def test_missing_file_exits_2_with_one_line(tmp_path, capsys):
     assert out == "" and err.count("\n") == 1 and "missing.jsonl" in err and "Traceback" not in err
 
 
+def test_spacer_flag_gives_the_engine_that_spacer_and_refuses_one_that_does_not_load(
+        tmp_path, capsys, monkeypatch):
+    from classifiers.artifacts import default_path
+
+    made = []
+    monkeypatch.setattr("engine.engine.Engine",
+                        lambda **kw: made.append(kw) or SimpleNamespace(convert=fake_convert))
+    write_jsonl(tmp_path / "pairs.jsonl", case_rows())
+    assert cli(str(tmp_path / "pairs.jsonl"), "--quiet", "--spacer", str(default_path("spacer"))) == 0
+    assert made == [{"spacer_path": default_path("spacer")}]
+    capsys.readouterr()
+    (tmp_path / "spacer.npz").write_text("not an artifact", encoding="utf-8")
+    assert cli(str(tmp_path / "pairs.jsonl"), "--spacer", str(tmp_path / "spacer.npz")) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "spacer.npz" in err and "dictbash train spacer" in err
+
+
 def test_file_without_valid_rows_exits_2(tmp_path, capsys):
     (tmp_path / "bad.jsonl").write_text('{"dictated": "ls"}\n', encoding="utf-8")
     assert cli(str(tmp_path / "bad.jsonl")) == 2

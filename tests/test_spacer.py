@@ -8,11 +8,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from bench.corpus import FOLDS, page_fold
 from classifiers import ArtifactVersionError, Spacer
 from classifiers.artifacts import default_path
 from classifiers.features import FEATURE_VERSION
 from classifiers.heldout import load_rows, spacer_figures
-from classifiers.shell_lm import ALPHABET, FOLDS, ShellLM, page_fold
+from classifiers.shell_lm import ALPHABET, ShellLM
 from classifiers.spacer import spacer_examples
 from classifiers.train import train_spacer
 import processor
@@ -71,6 +72,43 @@ def test_training_smoke(tmp_path, corpus):
     assert figures["training"]["fragments"] > 200
     assert set(figures["spacer"]) == {"loose", "natural", "chaotic", "voice"}
     assert fresh.space_before(["ls", "dash", "l", "a"])[0] is False
+
+
+def test_training_can_leave_a_fold_of_pages_unread(tmp_path, corpus, monkeypatch):
+    read = {}
+    fit_pages, fit = ShellLM.fit_pages.__func__, Spacer.fit
+
+    def spy_fit_pages(cls, pages_and_commands, *args):
+        read["command model"] = {page for page, _ in pages_and_commands}
+        return fit_pages(cls, pages_and_commands, *args)
+
+    def spy_fit(self, fragments, spaces, lm=None, pages=None):
+        read["fragments"] = set(pages)
+        return fit(self, fragments, spaces, lm, pages)
+
+    monkeypatch.setattr(ShellLM, "fit_pages", classmethod(spy_fit_pages))
+    monkeypatch.setattr(Spacer, "fit", spy_fit)
+    figures = train_spacer(tmp_path, rows=300, leave_out_fold=1)
+    assert figures["left_out_fold"] == 1 and figures["training"]["pages"] > 50
+    for pages in read.values():
+        assert pages and {page_fold(page) for page in pages} == set(range(FOLDS)) - {1}
+    Spacer.load(tmp_path / "spacer.npz")
+
+
+def test_leave_out_fold_is_refused_for_the_shipped_artifact(capsys):
+    from engine.cli import main
+
+    assert main(["train", "spacer", "--leave-out-fold", "0"]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def test_spacer_that_is_no_artifact_says_how_to_rebuild_it(tmp_path):
+    path = tmp_path / "spacer.npz"
+    path.write_bytes(default_path("spacer").read_bytes()[:4000])  # cut short
+    with pytest.raises(ValueError, match="not a readable artifact.*dictbash train spacer"):
+        Spacer.load(path)
+    engine = Engine(use_model=False, spacer_path=path)
+    assert engine._load_spacer() is None and "spacer.npz" in engine._spacer_error
 
 
 def test_spacer_made_for_another_feature_version_is_refused(tmp_path):
