@@ -90,6 +90,7 @@ def test_training_can_leave_a_fold_of_pages_unread(tmp_path, corpus, monkeypatch
     monkeypatch.setattr(Spacer, "fit", spy_fit)
     figures = train_spacer(tmp_path, rows=300, leave_out_fold=1)
     assert figures["left_out_fold"] == 1 and figures["training"]["pages"] > 50
+    assert set(read) == {"command model", "fragments"}
     for pages in read.values():
         assert pages and {page_fold(page) for page in pages} == set(range(FOLDS)) - {1}
     Spacer.load(tmp_path / "spacer.npz")
