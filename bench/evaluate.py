@@ -439,6 +439,7 @@ examples:
   dictbash eval eval.jsonl --filter category=git --filter difficulty=loose --limit 100
   dictbash eval --compare before.json after.json
   dictbash eval dev/*.jsonl --spacer dev/spacer.npz   (a development set: dictbash data devsets)
+  dictbash eval bench/data/*.jsonl --adapter ~/my-adapter --json after.json   (a trained adapter)
 
 exit status: 0 done, 2 usage or input error (a file missing, unreadable or with no valid row)
 """
@@ -470,6 +471,12 @@ def add_eval_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     parser.add_argument("--spacer", metavar="FILE", type=Path,
                         help="the engine with this spacer artifact instead of the shipped one "
                              "(one trained with --leave-out-fold, for a development set)")
+    parser.add_argument("--model", metavar="DIR", type=Path,
+                        help="the engine with this mlx-lm model instead of the embedded SmolLM2 "
+                             "(give its --adapter too)")
+    parser.add_argument("--adapter", metavar="DIR", type=Path,
+                        help="the engine with this tagger adapter instead of the shipped one "
+                             "(one trained with dictbash train model --out DIR)")
     parser.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"),
                         help="compare two --json runs: regressions, fixes, per-category and "
                              "per-level deltas")
@@ -514,7 +521,7 @@ def _evaluate_files(args: argparse.Namespace) -> int:
     if not chosen:
         raise InputError(f"no pair of {len(pairs)} matches the filters "
                          + " ".join(f"{k}={v}" for k, v in args.filter))
-    records = run(chosen, _converter(args.spacer), quiet=args.quiet)
+    records = run(chosen, _converter(args), quiet=args.quiet)
     summary = summarise(records, skipped=len(skipped), inputs=args.files, filters=args.filter,
                         limit=args.limit)
     print(report.summary_text(summary))
@@ -530,25 +537,26 @@ def _evaluate_files(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _converter(spacer: Path | None) -> Converter | None:
-    """The engine's ``convert`` with ``spacer`` (None: ``run``'s default engine); a spacer
-    file that does not load is an input error, not a silent fall-back."""
-    if spacer is None:
+def _converter(args: argparse.Namespace) -> Converter | None:
+    """The engine's ``convert`` with the spacer, model and adapter given (None when none
+    is: ``run``'s default engine); one that does not load is an input error, never a silent
+    fall-back to the processor."""
+    if not (args.spacer or args.model or args.adapter):
         return None
-    from classifiers import Spacer
     from engine.engine import Engine
 
-    try:
-        Spacer.load(spacer)
-    except (OSError, ValueError) as error:
-        raise InputError(f"--spacer: {error}") from None
-    return Engine(spacer_path=spacer).convert
+    engine = Engine(model_dir=args.model, adapter_dir=args.adapter, spacer_path=args.spacer)
+    problem = engine.load_model()
+    if problem:
+        raise InputError(problem)
+    return engine.convert
 
 
 def _compare_runs(args: argparse.Namespace) -> int:
     from . import report
 
-    if args.files or args.json_out or args.report or args.chart or args.limit or args.filter:
+    if any((args.files, args.json_out, args.report, args.chart, args.limit, args.filter,
+            args.spacer, args.model, args.adapter)):
         raise InputError("--compare takes two --json files and no other input or output")
     path_a, path_b = args.compare
     print(report.comparison_text(compare(load_run(path_a), load_run(path_b)), path_a, path_b))

@@ -203,6 +203,17 @@ class Engine:
         self._tagger_error: str | None = None if use_model else "model disabled"
         self._lock = threading.Lock()
 
+    def load_model(self) -> str | None:
+        """Loads the spacer and the tagger now (otherwise the first utterance that needs them
+        does): why one cannot be used, or None. For callers that must not fall back quietly,
+        such as an evaluation of a given model or adapter."""
+        with self._lock:
+            if self._load_spacer() is None:
+                return f"spacer unavailable ({self._spacer_error})"
+            if self._load_tagger() is None:
+                return f"model unavailable ({self._tagger_error})"
+        return None
+
     def convert(self, text: str) -> Result:
         """Convert one utterance."""
         return self.convert_many([text])[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -322,21 +323,30 @@ def test_missing_file_exits_2_with_one_line(tmp_path, capsys):
     assert out == "" and err.count("\n") == 1 and "missing.jsonl" in err and "Traceback" not in err
 
 
-def test_spacer_flag_gives_the_engine_that_spacer_and_refuses_one_that_does_not_load(
+def test_spacer_model_and_adapter_flags_give_the_engine_those_and_refuse_ones_that_do_not_load(
         tmp_path, capsys, monkeypatch):
     from classifiers.artifacts import default_path
 
     made = []
-    monkeypatch.setattr("engine.engine.Engine",
-                        lambda **kw: made.append(kw) or SimpleNamespace(convert=fake_convert))
+    monkeypatch.setattr("engine.engine.Engine", lambda **kw: made.append(kw) or SimpleNamespace(
+        convert=fake_convert, load_model=lambda: None))
     write_jsonl(tmp_path / "pairs.jsonl", case_rows())
-    assert cli(str(tmp_path / "pairs.jsonl"), "--quiet", "--spacer", str(default_path("spacer"))) == 0
-    assert made == [{"spacer_path": default_path("spacer")}]
+    pairs = str(tmp_path / "pairs.jsonl")
+    assert cli(pairs, "--quiet", "--spacer", str(default_path("spacer"))) == 0
+    assert cli(pairs, "--quiet", "--model", "m", "--adapter", "a") == 0
+    assert made == [{"model_dir": None, "adapter_dir": None, "spacer_path": default_path("spacer")},
+                    {"model_dir": Path("m"), "adapter_dir": Path("a"), "spacer_path": None}]
+    monkeypatch.undo()
     capsys.readouterr()
     (tmp_path / "spacer.npz").write_text("not an artifact", encoding="utf-8")
-    assert cli(str(tmp_path / "pairs.jsonl"), "--spacer", str(tmp_path / "spacer.npz")) == 2
+    assert cli(pairs, "--spacer", str(tmp_path / "spacer.npz")) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "spacer.npz" in err and "dictbash train spacer" in err
+    (tmp_path / "adapter").mkdir()
+    assert cli(pairs, "--adapter", str(tmp_path / "adapter")) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "model unavailable" in err
+    assert str(tmp_path / "adapter") in err and "Traceback" not in err
 
 
 def test_file_without_valid_rows_exits_2(tmp_path, capsys):
