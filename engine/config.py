@@ -27,6 +27,7 @@ class Settings:
     mode: str = "toggle"       # toggle: key starts/stops; hold: record while held; vad: hands-free
     threads: int = 2           # CPU threads for the recogniser
     use_model: bool = True     # false: processor and classifiers only
+    server_idle_s: int = 1800  # dictbash serve exits after this many idle seconds (0 = never)
 
 
 class ConfigError(Exception):
@@ -52,6 +53,8 @@ def _checked(key: str, value, where: str):
         raise ConfigError(f"{where}: mode must be one of {', '.join(MODES)}, not {value!r}")
     if key == "threads" and value < 1:
         raise ConfigError(f"{where}: threads must be at least 1")
+    if key == "server_idle_s" and value < 0:
+        raise ConfigError(f"{where}: server_idle_s must be 0 (never) or more seconds")
     return value
 
 
