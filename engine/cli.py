@@ -278,7 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bench.datacheck import add_data_parser
     from bench.evaluate import add_eval_parser
 
+    from bench.voiceset import add_eval_voice_parser
+
     add_eval_parser(sub)
+    add_eval_voice_parser(sub)
     add_data_parser(sub)
 
     from models.train import add_train_parser as add_train_model
