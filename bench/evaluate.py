@@ -26,11 +26,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from engine.cli import EXIT_OK, EXIT_USAGE
-
 from .levels import LEVELS
 from .records import BadRow, read_rows
 from .taxonomy import PATTERNS, classify
+
+EXIT_OK, EXIT_USAGE = 0, 2
+"""Exit codes, as every ``dictbash`` subcommand gives them (``engine.cli``)."""
 
 ROUTES: tuple[str, ...] = ("processor", "model", "mixed", "unchanged")
 """The engine's routes, in the report's order."""

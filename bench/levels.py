@@ -21,38 +21,12 @@ from processor import SpeakError, process, speak
 
 from .corpus import page_split
 from processor.render import _number_text
+from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, PROSE_TAILS, RESTARTS,
+                              WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
 from processor.vocabulary import NUMBER_WORDS, SPACE
 
 LEVELS = ("strict", "loose", "natural", "chaotic", "mixed", "voice")
 
-# Natural speech around a command, addressed to the machine: dropped from the output.
-WRAPPER_PREFIXES = (
-    "so the command is", "okay so", "um", "uh", "let's run", "can you type", "please type",
-    "I want to run", "type", "the command is", "okay", "alright", "go ahead and run", "so",
-    "now run", "next", "let's do", "I'd like to run", "just run", "could you run",
-    "okay let's try", "we need", "um so", "right so", "and now", "hmm let's see",
-)
-WRAPPER_SUFFIXES = ("please", "thanks", "thank you", "for me", "now", "please and thanks",
-                    "and that's it", "okay")
-FILLERS = ("um", "uh", "er", "you know", "like", "hmm")
-# A correction replaces the unit said just before it; a restart drops everything before it.
-CORRECTIONS = ("no wait", "actually", "I mean", "sorry I mean", "wait no", "oops", "make that",
-               "no no", "sorry", "correction")
-RESTARTS = ("scratch that", "start over", "never mind", "let me start again", "forget that")
-
-# Prose around a command in mixed speech: kept word for word in the output.
-PROSE_LEADS = (
-    "first run", "to check it you can use", "if that fails try", "then I usually run",
-    "after the build finishes run", "you should be able to use", "the docs say to run",
-    "on the server we ran", "my colleague suggested", "to clean up just use",
-    "the trick is to use", "remember to run", "it broke when I ran", "in the readme they use",
-    "before deploying run", "last time we used",
-)
-PROSE_TAILS = (
-    "then wait", "and see what happens", "before you commit", "and check the output",
-    "to make sure it worked", "and it should work", "if you have time", "every morning",
-    "when the tests pass", "on the staging box", "", "", "",
-)
 # Prose-only speech full of number and symbol words used as plain English ("a dash of salt"):
 # it must come back unchanged. Sentences are composed from templates, and each sentence
 # belongs to the train or test split by a stable hash of its text, as tldr pages do.
@@ -99,8 +73,6 @@ def prose_sentence(rng: random.Random, split: str) -> str:
             return sentence
 
 
-# Words a recogniser writes for a number word, and number words it writes as digits.
-HOMOPHONES = {"two": ("to", "too"), "four": ("for",), "eight": ("ate",)}
 
 @dataclass
 class Row:

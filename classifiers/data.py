@@ -17,10 +17,11 @@ import random
 from dataclasses import dataclass
 
 from bench.corpus import Example, commands
-from bench.levels import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, RESTARTS,
-                          WRAPPER_PREFIXES, WRAPPER_SUFFIXES, Row, checked, generate, join_units,
-                          prose_sentence, shell_units, spoken_prose, voice_unit)
+from bench.levels import (Row, checked, generate, join_units, prose_sentence, shell_units,
+                          spoken_prose, voice_unit)
 from processor import SpeakError, normalize, process, speak
+from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, RESTARTS,
+                              WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
 
 SPLIT = "train"
 CONNECTORS = ("and", "then", "so", "because", "but", "and then", "after that")

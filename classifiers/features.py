@@ -1,7 +1,7 @@
 """What the gate and the segmenter see of a word: its kind and the spoken phrase it belongs to.
 
 Both classifiers read the same two per-word facts, derived here once from the protocol tables
-(``processor.vocabulary``) and the level generators' phrase lists (``bench.levels``), so a word
+(``processor.vocabulary``) and the vocabulary of speech (``processor.speech``), so a word
 or phrase added there reaches the classifiers' features with the next ``dictbash train
 classifiers``. Words are looked up in dicts built at import, so a word costs one lookup.
 
@@ -11,8 +11,8 @@ that artifacts trained on the old meaning are refused instead of silently misrea
 
 from __future__ import annotations
 
-from bench.levels import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, PROSE_TAILS, RESTARTS,
-                          WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
+from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, PROSE_TAILS, RESTARTS,
+                              WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
 from processor.vocabulary import (CASE_STYLES, CASING_PHRASES, NUMBER_WORDS, PROTOCOL_WORDS,
                                   QUOTE_CHARS, SPACE, SYMBOL_PHRASES)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.levels import WRAPPER_SUFFIXES
+from processor.speech import WRAPPER_SUFFIXES
 from processor import normalize_words
 
 from . import features as f

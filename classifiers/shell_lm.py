@@ -20,7 +20,6 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 
-from bench.corpus import FOLDS, page_fold
 
 ORDER = 6
 """Characters per n-gram: five of context."""
@@ -92,7 +91,12 @@ class ShellLM:
         """log P(``one``) - log P(``other``) as what comes after ``before``: how much likelier
         one way to go on is than the other (``page``: as if that page's fold were unread, in
         training)."""
-        lm = self.folds[page_fold(page)] if page is not None and self.folds else self
+        if page is not None and self.folds:
+            from bench.corpus import page_fold  # training only: the runtime passes no page
+
+            lm = self.folds[page_fold(page)]
+        else:
+            lm = self
         before, one, other = normalise(before), normalise(one), normalise(other)
         same = len(os.path.commonprefix([one, other]))
         context = before + one[:same]
@@ -103,6 +107,8 @@ class ShellLM:
         """The model of all the commands, holding for training one more per fold of pages
         (``page_fold``) that has not read that fold: ``odds(..., page)`` answers for a
         page's own fragments as for a new page's, which every page is at run time."""
+        from bench.corpus import FOLDS, page_fold
+
         lm = cls.fit((command for _, command in pages_and_commands), order)
         lm.folds = [cls.fit((c for p, c in pages_and_commands if page_fold(p) != k), order)
                     for k in range(FOLDS)]

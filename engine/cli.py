@@ -36,9 +36,12 @@ def _print_result(result, args: argparse.Namespace, extra: dict | None = None) -
     else:
         print(result.output)
     if getattr(args, "explain", False):
-        _explain(result)
+        _explain(result, args.keep_prose)
     for warning in result.warnings:
         print(f"dictbash: {warning}", file=sys.stderr)
+    if result.text.strip() and not result.output:
+        print("dictbash: no command in it, nothing typed (--keep-prose types prose as said)",
+              file=sys.stderr)
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -52,7 +55,8 @@ def _convert(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     engine = _engine(_settings(args))
     converted = 0
-    for result in engine.convert_many(utterances):
+    for result in engine.convert_many(utterances, from_recogniser=args.from_recogniser,
+                                      keep_prose=args.keep_prose):
         converted += result.route != "unchanged"
         _print_result(result, args)
     return EXIT_OK if converted else EXIT_NOTHING
@@ -84,7 +88,7 @@ def _transcribe(args: argparse.Namespace) -> int:
             print(f"dictbash transcribe: no speech heard in {path} (silence or noise): "
                   "nothing typed", file=sys.stderr)
             continue
-        result = engine.convert(transcript.text)
+        result = engine.convert(transcript.text, from_recogniser=True, keep_prose=args.keep_prose)
         _print_result(result, args, {"file": str(path), "heard": transcript.text,
                                      "recogniser_raw": transcript.raw,
                                      "audio_s": round(transcript.audio_s, 3),
@@ -138,7 +142,7 @@ def _config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _explain(result) -> None:
+def _explain(result, keep_prose: bool) -> None:
     """Which spoken words became which characters, span by span."""
     from processor import explain
 
@@ -149,7 +153,7 @@ def _explain(result) -> None:
         print(f"  request around the command, dropped: {result.request!r}")
     for span in result.spans:
         if span.kind == "prose":
-            print(f"  prose, kept as said: {span.said!r}")
+            print(f"  prose, {'kept as said' if keep_prose else 'not typed'}: {span.said!r}")
             continue
         print(f"  command by {span.route}: {span.said!r}")
         if span.route == "model":
@@ -168,6 +172,17 @@ def _add_output_flags(parser: argparse.ArgumentParser, json_help: str) -> None:
     parser.add_argument("--json", action="store_true", help=json_help)
     parser.add_argument("--explain", action="store_true",
                         help="show which spoken words produced which characters")
+
+
+def _add_mode_flags(parser: argparse.ArgumentParser, recogniser: bool) -> None:
+    """How the words given are read, and what is typed of them (PROTOCOL.md section 4)."""
+    parser.add_argument("--keep-prose", action="store_true",
+                        help="text mode: keep prose as said and convert the commands in it "
+                             "(default: command mode, the command alone)")
+    if recogniser:
+        parser.add_argument("--from-recogniser", action="store_true",
+                            help="the text is a speech recogniser's: its case and sentence "
+                                 "punctuation are noise (default: typed case is meaning)")
 
 
 def _add_engine_flags(parser: argparse.ArgumentParser) -> None:
@@ -205,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("text", nargs="*", help="the dictation (default: standard input)")
     _add_output_flags(convert, "print the whole result as JSON")
+    _add_mode_flags(convert, recogniser=True)
     _add_engine_flags(convert)
     convert.set_defaults(func=_convert)
 
@@ -221,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     transcribe.add_argument("files", nargs="+", metavar="FILE", help="audio files")
     _add_output_flags(transcribe, "print the transcript and the whole result as JSON")
+    _add_mode_flags(transcribe, recogniser=False)
     _add_engine_flags(transcribe)
     _add_recogniser_flags(transcribe)
     transcribe.set_defaults(func=_transcribe)

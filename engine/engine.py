@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import processor
-from processor import normalize_words
+from processor import bound, normalize_words, typed_words
 from processor.vocabulary import SPACE
 
 from .requests import request_frame
@@ -100,19 +100,32 @@ class Result:
 
 @dataclass
 class _Plan:
-    """One utterance between the classifiers and the model: ``words`` and ``normal`` are
-    what is left of ``text.split()`` after taking back its words ``cut[0]:cut[1]``, and the
-    spans index them until ``_result`` maps them back onto the words as said; ``request``:
-    the command's words ``request[0]:request[1]`` inside a request frame (``engine.requests``)."""
+    """One utterance between the classifiers and the model: ``words``, ``normal`` and
+    ``cased`` are what is left of ``text.split()`` after taking back its words
+    ``cut[0]:cut[1]``, and the spans index them until ``_result`` maps them back onto the
+    words as said; ``request``: the command's words ``request[0]:request[1]`` inside a
+    request frame (``engine.requests``).
+
+    The classifiers and the model read ``normal`` (lower case, as they were trained); the
+    processor renders ``cased``: the words as typed, or ``normal`` again for a recogniser's
+    text, whose case is noise (PROTOCOL.md section 4)."""
 
     text: str
     words: list[str]
     normal: list[str]
+    cased: list[str]
+    from_recogniser: bool
+    keep_prose: bool
     spans: list[Span]
     timings_ms: dict[str, float]
     warnings: list[str]
     cut: tuple[int, int] | None = None
     request: tuple[int, int] | None = None
+
+    def judged(self, start: int, end: int) -> str:
+        """The words ``start:end`` as the gate judges them: a recogniser's case is one of its
+        signs; typed case is meaning, so the gate reads typed words in lower case."""
+        return " ".join((self.words if self.from_recogniser else self.normal)[start:end])
 
     def said(self, start: int, end: int) -> str:
         """The words ``start:end`` of ``text.split()``, as said."""
@@ -214,13 +227,19 @@ class Engine:
                 return f"model unavailable ({self._tagger_error})"
         return None
 
-    def convert(self, text: str) -> Result:
-        """Convert one utterance."""
-        return self.convert_many([text])[0]
+    def convert(self, text: str, *, from_recogniser: bool = False,
+                keep_prose: bool = False) -> Result:
+        """Convert one utterance. ``from_recogniser``: a speech recogniser wrote ``text``, so
+        its case and sentence punctuation are noise; otherwise typed case is meaning.
+        ``keep_prose``: text mode, prose kept as said with the commands in it converted;
+        otherwise command mode, the command alone (PROTOCOL.md section 4)."""
+        return self.convert_many([text], from_recogniser=from_recogniser,
+                                 keep_prose=keep_prose)[0]
 
-    def convert_many(self, texts: list[str]) -> list[Result]:
+    def convert_many(self, texts: list[str], *, from_recogniser: bool = False,
+                     keep_prose: bool = False) -> list[Result]:
         """Convert several utterances, with one batched model call for all their fragments."""
-        plans = [self._plan(text) for text in texts]
+        plans = [self._plan(text, from_recogniser, keep_prose) for text in texts]
         pending = [(plan, span) for plan in plans for span in plan.spans
                    if span.kind == "command" and not span.route]
         if pending:
@@ -229,21 +248,23 @@ class Engine:
 
     # -- stages --------------------------------------------------------------------------
 
-    def _plan(self, text: str) -> _Plan:
-        words = text.split()
-        plan = _Plan(text, words, normalize_words(text), [], {}, list(self._warnings))
+    def _plan(self, text: str, from_recogniser: bool, keep_prose: bool) -> _Plan:
+        words, normal = text.split(), normalize_words(text)
+        plan = _Plan(text, words, normal, normal if from_recogniser else typed_words(text),
+                     from_recogniser, keep_prose, [], {}, list(self._warnings))
         if not words:
             return plan
         plan.cut = take_back(plan.normal)
         if plan.cut:
             a, b = plan.cut
-            plan.words, plan.normal = words[:a] + words[b:], plan.normal[:a] + plan.normal[b:]
-            words, text = plan.words, " ".join(plan.words)
+            plan.words, plan.normal, plan.cased = (
+                kept[:a] + kept[b:] for kept in (words, plan.normal, plan.cased))
+            words = plan.words
         if self._gate is None:
             plan.spans = [self._by_processor(plan, 0, len(words))]
             return plan
         start = time.perf_counter()
-        strict = not self._gate.needs_model(text)
+        strict = not self._gate.needs_model(plan.judged(0, len(words)))
         plan.timings_ms["gate"] = _ms(start)
         frame = request_frame(plan.normal)
         if strict:  # but for its request, if it has one (``... kebabcase template dev thanks``)
@@ -278,7 +299,7 @@ class Engine:
                 plan.spans.append(Span("prose", found.start, found.end, said, said))
                 continue
             whole = found.start == 0 and found.end == len(words)  # the gate has judged it
-            if not whole and not self._gate.needs_model(said):
+            if not whole and not self._gate.needs_model(plan.judged(found.start, found.end)):
                 plan.spans.append(self._by_processor(plan, found.start, found.end, unsaid=True))
             elif found.end - found.start > MAX_MODEL_WORDS:
                 plan.warnings.append(f"a command of {found.end - found.start} words is too long "
@@ -305,10 +326,10 @@ class Engine:
                       unsaid: bool = False) -> Span:
         """The words ``start:end`` rendered by the processor; with ``unsaid``, words that say
         no ``space`` get the ones the spacer is sure of (``_unsaid_spaces``)."""
-        words = plan.normal[start:end]
-        if unsaid and SPACE not in words and len(words) > 1:
+        words = plan.cased[start:end]
+        if unsaid and SPACE not in plan.normal[start:end] and len(words) > 1:
             began = time.perf_counter()
-            spaced = self._unsaid_spaces(words)
+            spaced = self._unsaid_spaces(plan.normal[start:end], words)
             plan.timings_ms["spacer"] = _ms(began)
             if spaced != words:
                 words, confidence = spaced, round(1 / (1 + math.exp(-UNSAID_SPACE_MARGIN)), 2)
@@ -319,19 +340,21 @@ class Engine:
         return Span("command", start, end, " ".join(plan.words[start:end]), output, "processor",
                     protocol, confidence)
 
-    def _unsaid_spaces(self, words: list[str]) -> list[str]:
-        """``words`` with a ``space`` wherever the spacer alone is sure of one
-        (``UNSAID_SPACE_MARGIN``): strict protocol without ``space`` is one shell word, but
-        ``open period`` is meant as ``open .``, not ``open.``. No second opinion here: the
-        words may be strict (``blockout two`` is ``blockout2`` as said), and the base model
-        would put spaces in that nobody said."""
+    def _unsaid_spaces(self, normal: list[str], words: list[str]) -> list[str]:
+        """``words`` (``normal`` as typed) with a ``space`` wherever the spacer alone is sure
+        of one (``UNSAID_SPACE_MARGIN``): strict protocol without ``space`` is one shell
+        word, but ``open period`` is meant as ``open .``, not ``open.``. Never inside what
+        the words bind (``processor.bound``: a ``... case`` scope, a number): strict speech
+        stays as the processor types it. No second opinion here: the words may be strict
+        (``blockout two`` is ``blockout2`` as said), and the base model would put spaces in
+        that nobody said."""
         with self._lock:
             spacer = self._load_spacer()
         if spacer is None:
             return words
-        spaces = spacer.space_before(words, margin=UNSAID_SPACE_MARGIN)
-        return [w for word, space in zip(words, spaces)
-                for w in ([SPACE, word] if space else [word])]
+        spaces = spacer.space_before(normal, margin=UNSAID_SPACE_MARGIN)
+        return [w for word, space, tied in zip(words, spaces, bound(normal))
+                for w in ([SPACE, word] if space and not tied else [word])]
 
     def _load_tagger(self):
         """The tagger, loaded once; None (with the reason kept) if it cannot be."""
@@ -408,13 +431,14 @@ class Engine:
             return [[] for _ in fragments]
         options = []  # each fragment's {typed text: (protocol, cost)}, the spacer's own first
         for (plan, span), words, tags in zip(pending, fragments, tagged):
+            cased = plan.cased[span.start:span.end]
             tags = _licensed(words, tags)
             if plan.request:  # the request's words go, whatever the model made of them
                 tags = [t if plan.request[0] <= span.start + j < plan.request[1]
                         else t._replace(tag="drop") for j, t in enumerate(tags)]
             by_text: dict[str, tuple[list[str], float]] = {}
             for spaced, cost in self._spacings(words, tags):
-                protocol = tags_to_protocol(words, spaced)
+                protocol = tags_to_protocol(cased, spaced)
                 by_text.setdefault(processor.process(" ".join(protocol)), (protocol, cost))
             options.append(by_text)
         texts = [text for by_text in options if len(by_text) > 1 for text in by_text]
@@ -436,8 +460,10 @@ class Engine:
 
     def _spacings(self, words: list[str], tagged: list) -> list[tuple[list[str], float]]:
         """The tagger's tags with each space-or-join choice between kept words made by the
-        spacer and the tagger together (a spoken ``space`` always stands), cost 0; then the
-        same with its unsure choices flipped (``_flips``), each with the log-odds it gives up."""
+        spacer and the tagger together (a spoken ``space`` always stands, and no space splits
+        a ``... case`` scope, a multi-word symbol or what ``capital`` acts on:
+        ``processor.bound``), cost 0; then the same with its unsure choices flipped
+        (``_flips``), each with the log-odds it gives up."""
         from models.tags import tagged_word
 
         tags = [t.tag for t in tagged]
@@ -457,6 +483,12 @@ class Engine:
             after_space = False
         protocol = [tagged_word(words[k], tags[k]) for k in kept]
         scores = spacer.space_scores(protocol, prior, said)
+        with_spoken = [w for word, spoken in zip(protocol, said)
+                       for w in ((SPACE, word) if spoken else (word,))]
+        flags = bound(with_spoken, numbers=False)
+        at = itertools.accumulate(1 + spoken for spoken in said)  # one past each word
+        scores = [-math.inf if flags[end - 1] and not spoken else score
+                  for score, spoken, end in zip(scores, said, at)]
         spacings = []
         for flipped, cost in _flips(scores):
             spaced = list(tags)
@@ -485,7 +517,8 @@ class Engine:
             route = "mixed"
         else:
             route = commands[0].route
-        output = " ".join(s.output for s in plan.spans if s.output)
+        typed = plan.spans if plan.keep_prose else commands  # text mode, or command mode
+        output = " ".join(s.output for s in typed if s.output)
         confidence = min((s.confidence for s in commands), default=1.0)
         return Result(plan.text, output, route, confidence, plan.spans, plan.timings_ms,
                       list(dict.fromkeys(plan.warnings)), plan.said(a, b), request)

@@ -224,7 +224,7 @@ class VoiceRepl:
         if transcript_text.strip():
             self.state = "thinking"
             app.invalidate()
-            await loop.run_in_executor(None, self._handle_dictation, transcript_text)
+            await loop.run_in_executor(None, self._handle_dictation, transcript_text, True)
             app.current_buffer.text = self.pending.result.output if self.pending else ""
             app.current_buffer.cursor_position = len(app.current_buffer.text)
         else:
@@ -232,12 +232,13 @@ class VoiceRepl:
         self.state = "ready"
         await run_in_terminal(self._flush)
 
-    def _handle_dictation(self, heard: str) -> None:
-        """Convert one dictation (spoken or typed) into the pending command, or undo."""
+    def _handle_dictation(self, heard: str, spoken: bool = False) -> None:
+        """Convert one dictation (``spoken``: the recogniser's text, else typed) into the
+        pending command, or undo."""
         if " ".join(normalize(heard).split()) in UNDO_PHRASES:
             self._undo()
             return
-        result = self.engine.convert(heard)
+        result = self.engine.convert(heard, from_recogniser=spoken)
         for warning in result.warnings:
             self.say(f"dictbash: {warning}", "ansiyellow")
         if result.route == "unchanged" or not result.output:

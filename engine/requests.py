@@ -21,7 +21,8 @@ without them.
 
 from __future__ import annotations
 
-from bench.levels import FILLERS, WRAPPER_SUFFIXES
+from processor.speech import (FILLERS, REQUEST_CLOSINGS, RUN_CUES, TURN_OPENERS, TYPING_CUES,
+                              WRAPPER_SUFFIXES)
 from processor.vocabulary import SPACE
 
 
@@ -30,36 +31,13 @@ def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted({tuple(t.split()) for t in texts}, key=len, reverse=True))
 
 
-DISCOURSE = _phrases(
-    *FILLERS, "okay", "ok", "so", "yeah", "alright", "all right", "right", "hey", "well", "now",
-    "just", "please", "and", "then", "oh", "let's see", "let me see",
-)
+DISCOURSE = _phrases(*FILLERS, *TURN_OPENERS)
 """Words that may open a request before its cue: the fillers, and words that open a turn."""
-TYPING_CUES = _phrases(
-    "type", "type in", "type out", "enter", "input", "write", "type the following",
-    "enter the following", "the following", "can you type", "can you enter", "could you type",
-    "would you type", "go ahead and type", "please type", "please enter", "let's type",
-    "the command is", "the command would be", "the command should be", "my command is",
-    "here's the command", "here is the command", "the next command is", "next command",
-    "the next one is", "the next thing is", "next one is",
-)
-"""Cues that say the words after them are to be typed, whatever they read like."""
-RUN_CUES = _phrases(
-    "run", "execute", "run the following", "can you run", "could you run", "would you run",
-    "go ahead and run", "please run", "let's run", "i need", "we need", "i want", "i'd like",
-    "i need to run", "i want to run", "i'd like to run",
-)
-"""Cues that ask for a command to be run: what follows may also be English (``run the
-tests``), so it must read as a command."""
-CUES = tuple(sorted(TYPING_CUES + RUN_CUES, key=len, reverse=True))
+TYPING = _phrases(*TYPING_CUES)
+CUES = _phrases(*TYPING_CUES, *RUN_CUES)
 COMMAND_WORDS = frozenset({"now"})
 """Closings of the level generators that also end commands (``shutdown -r now``): never a tail."""
-TAILS = _phrases(
-    *(p for p in WRAPPER_SUFFIXES if p not in COMMAND_WORDS),
-    "and press enter", "and hit enter", "and then press enter", "and then hit enter",
-    "then press enter", "then hit enter", "press enter", "hit enter", "and enter",
-    "for this one", "for now", "real quick", "if you can", "if you could",
-)
+TAILS = _phrases(*(p for p in WRAPPER_SUFFIXES if p not in COMMAND_WORDS), *REQUEST_CLOSINGS)
 """Phrases after a command that ask for it or thank for it: the level generators' closings
 (``please``, ``thanks``) and a person's (``and press enter``)."""
 
@@ -82,7 +60,7 @@ def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
     while n := _match(words, start, DISCOURSE):
         start += n
     cue = _match(words, start, CUES)
-    typed = tuple(words[start:start + cue]) in TYPING_CUES
+    typed = tuple(words[start:start + cue]) in TYPING
     if not cue or start + cue == len(words) or words[start + cue] == SPACE:
         start, typed = 0, False
     else:

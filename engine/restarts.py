@@ -20,7 +20,7 @@ wait dash r``) is left to the model, which learns it from the level generators.
 
 from __future__ import annotations
 
-from bench.levels import CORRECTIONS, FILLERS, RESTARTS
+from processor.speech import CORRECTIONS, FILLERS, RESTARTS
 from processor.vocabulary import NUMBER_WORDS, PROTOCOL_WORDS
 
 _CORRECTING = frozenset(tuple(p.lower().split()) for p in (*CORRECTIONS, *RESTARTS))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.levels import CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES
+from processor.speech import CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES
 from processor.vocabulary import (CASING_PHRASES, DECIMAL_POINT, NUMBER_WORDS, SPACE,
                                   SYMBOL_PHRASES)
 

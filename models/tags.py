@@ -12,9 +12,8 @@ can never contain an unexplained invention.
 
 from __future__ import annotations
 
+from processor.speech import HOMOPHONES
 from processor.vocabulary import SPACE
-
-from bench.levels import HOMOPHONES
 
 REPLACEMENTS: dict[str, str] = {heard: meant for meant, heards in HOMOPHONES.items() for heard in heards}
 """The closed replacement list: a word a recogniser writes -> the protocol word meant."""

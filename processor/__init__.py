@@ -5,9 +5,9 @@ produced which characters; ``speak`` is the inverse, used to generate training a
 The protocol's words live in ``processor.vocabulary``.
 """
 
-from .render import Processed, Token, explain, process
-from .normalize import normalize, normalize_words
+from .render import Processed, Token, bound, explain, process
+from .normalize import normalize, normalize_words, typed_words
 from .speaker import SpeakError, speak
 
-__all__ = ["process", "explain", "Processed", "Token", "speak", "SpeakError", "normalize",
-           "normalize_words"]
+__all__ = ["process", "explain", "bound", "Processed", "Token", "speak", "SpeakError", "normalize",
+           "normalize_words", "typed_words"]

@@ -25,3 +25,14 @@ def normalize_words(text: str) -> list[str]:
 
 def normalize(text: str) -> str:
     return " ".join(normalize_words(text))
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of typed text, as many as ``text.split()`` gives, with their case kept
+    (typed case is meaning: ``capital HEAD``, ``slash Applications``) but for a recogniser's
+    habit of a capital on the first word (``Git status``: ``Git`` -> ``git``). Trailing
+    sentence punctuation is left to the processor, which drops it."""
+    words = text.split()
+    if words and words[0][:1].isupper() and words[0][1:] == words[0][1:].lower():
+        words[0] = words[0].lower()
+    return words

@@ -71,6 +71,17 @@ SYMBOL_PHRASES: dict[tuple[str, ...], str] = {
     ("equals", "sign"): "=", ("at", "sign"): "@", ("dollar", "sign"): "$",
     ("exclamation", "mark"): "!", ("exclamation", "point"): "!",
     ("back", "tick"): "`", ("semi", "colon"): ";", ("under", "score"): "_",
+    # the forms people say for operators and brackets (PROTOCOL.md section 1)
+    ("double", "ampersand"): "&&", ("double", "pipe"): "||", ("double", "greater", "than"): ">>",
+    ("two", "greater", "than"): "2>",
+    ("open", "curly", "brace"): "{", ("close", "curly", "brace"): "}",
+    ("left", "brace"): "{", ("right", "brace"): "}",
+    ("left", "curly", "brace"): "{", ("right", "curly", "brace"): "}",
+    ("open", "square", "bracket"): "[", ("close", "square", "bracket"): "]",
+    ("left", "bracket"): "[", ("right", "bracket"): "]",
+    ("left", "square", "bracket"): "[", ("right", "square", "bracket"): "]",
+    ("left", "paren"): "(", ("right", "paren"): ")",
+    ("left", "parenthesis"): "(", ("right", "parenthesis"): ")",
 }
 
 ONES: dict[str, int] = {

@@ -23,30 +23,43 @@ def test_strict_goes_to_the_processor(engine):
 
 
 def test_recogniser_text_of_strict_speech_stays_on_the_processor(engine):
-    result = engine.convert("LS space dash LA.")
+    result = engine.convert("LS space dash LA.", from_recogniser=True)
     assert (result.output, result.route) == ("ls -la", "processor")
 
 
-def test_prose_only_comes_back_unchanged(engine):
+def test_typed_case_is_meaning(engine):
+    # the same words typed: their case is the speaker's, but for a sentence capital first
+    assert engine.convert("LS space dash LA.").output == "LS -LA"
+    assert engine.convert("Git space log space capital HEAD tilde two").output == "git log HEAD~2"
+    assert engine.convert("git space log space capital HEAD tilde two",
+                          from_recogniser=True).output == "git log Head~2"
+    assert engine.convert("cd space slash Applications").output == "cd /Applications"
+
+
+def test_prose_only_comes_back_unchanged_in_text_mode_and_types_nothing_as_a_command(engine):
     for prose in ("three files in the folder", "add a dash of salt", "meet me at noon"):
-        result = engine.convert(prose)
+        result = engine.convert(prose, keep_prose=True)
         assert (result.output, result.route) == (prose, "unchanged")
+        result = engine.convert(prose)
+        assert (result.output, result.route) == ("", "unchanged")
+        assert [s.said for s in result.spans] == [prose]  # what was said is still there
 
 
 def test_recogniser_text_of_a_plain_word_command_is_typed_as_a_command(engine):
     # nothing to convert but the recogniser's capital and full stop
     for text, command in (("Git status.", "git status"), ("NPM install.", "npm install"),
                           ("Tldr, freshclam", "tldr freshclam")):
-        result = engine.convert(text)
+        result = engine.convert(text, from_recogniser=True)
         assert (result.output, result.route) == (command, "processor")
     prose = "There are three files in the folder."
-    assert (engine.convert(prose).output, engine.convert(prose).route) == (prose, "unchanged")
+    result = engine.convert(prose, from_recogniser=True, keep_prose=True)
+    assert (result.output, result.route) == (prose, "unchanged")
 
 
 def test_an_utterance_starting_with_sudo_is_a_command(engine):
     # the segmenter reads these as prose (number words, no protocol word); no sentence starts
     # with sudo
-    result = engine.convert("Sudo systemctl restart Nginx.")
+    result = engine.convert("Sudo systemctl restart Nginx.", from_recogniser=True)
     assert (result.output, result.route) == ("sudo systemctl restart nginx", "model")
     assert engine.convert("sudo a two dissite localhost").output == "sudo a2dissite localhost"
 
@@ -62,7 +75,8 @@ def test_loose_speech_goes_to_the_model(engine):
 def test_fillers_alone_type_nothing(engine, text):
     result = engine.convert(text)
     assert result.route == "unchanged" and not any(s.kind == "command" for s in result.spans)
-    assert result.output == text and not result.warnings
+    assert result.output == "" and not result.warnings
+    assert engine.convert(text, keep_prose=True).output == text
 
 
 class _DropsEverything:
@@ -78,7 +92,7 @@ def test_a_span_the_model_drops_whole_is_prose_beside_a_command_and_glued_alone(
     engine = Engine()
     engine._tagger = _DropsEverything()
     text = "okay let's copy it over scp config dot yaml server colon slash etc"
-    result = engine.convert(text)
+    result = engine.convert(text, keep_prose=True)
     assert result.output == text and not result.warnings  # nothing glued, nothing lost
     assert all(s.kind == "prose" and s.output == s.said for s in result.spans)
     alone = engine.convert("git push minus u origin main")  # a whole command: the processor's
@@ -116,10 +130,16 @@ def test_a_word_is_dropped_only_when_something_licenses_it():
     assert tags("ls space dash a no wait dash l", "keep drop drop drop drop drop keep keep")[1] == "drop"
 
 
-def test_mixed_speech_keeps_the_prose_as_said(engine):
-    result = engine.convert("First run npm space install then wait")
+def test_mixed_speech_keeps_the_prose_as_said_in_text_mode(engine):
+    result = engine.convert("First run npm space install then wait", keep_prose=True)
     assert result.route == "mixed"
     assert result.output == "First run npm install then wait"
+    assert [s.kind for s in result.spans] == ["prose", "command", "prose"]
+
+
+def test_command_mode_types_the_command_alone(engine):
+    result = engine.convert("First run npm space install then wait")
+    assert (result.output, result.route) == ("npm install", "mixed")
     assert [s.kind for s in result.spans] == ["prose", "command", "prose"]
 
 
@@ -177,7 +197,14 @@ def test_cli_convert_exit_codes_and_json(capsys):
     assert main(["convert", "git space status"]) == 0
     assert capsys.readouterr().out == "git status\n"
     assert main(["convert", "three files in the folder"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "\n" and "nothing typed" in captured.err
+    assert main(["convert", "--keep-prose", "three files in the folder"]) == 1
     assert capsys.readouterr().out == "three files in the folder\n"
+    assert main(["convert", "--keep-prose", "first run npm space install then wait"]) == 0
+    assert capsys.readouterr().out == "first run npm install then wait\n"
+    assert main(["convert", "--from-recogniser", "LS space dash LA."]) == 0
+    assert capsys.readouterr().out == "ls -la\n"
     assert main(["convert", "--json", "ls space dash l"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["route"] == "processor" and record["output"] == "ls -l"
