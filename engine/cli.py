@@ -53,46 +53,61 @@ def _convert(args: argparse.Namespace) -> int:
         print("dictbash convert: give the dictation as arguments or on standard input "
               "(one utterance a line)", file=sys.stderr)
         return EXIT_USAGE
-    engine = _engine(_settings(args))
+    from .client import convert as served
+
+    settings = _settings(args)
+    flags = {"from_recogniser": args.from_recogniser, "keep_prose": args.keep_prose}
+    results = None if args.no_server else served(utterances, settings, **flags)
+    if results is None:  # no server running (or it has other settings): alone
+        results = _engine(settings).convert_many(utterances, **flags)
     converted = 0
-    for result in engine.convert_many(utterances, from_recogniser=args.from_recogniser,
-                                      keep_prose=args.keep_prose):
+    for result in results:
         converted += result.route != "unchanged"
         _print_result(result, args)
     return EXIT_OK if converted else EXIT_NOTHING
 
 
 def _transcribe(args: argparse.Namespace) -> int:
-    """Audio files through the recogniser and the engine, one command a file."""
-    from .audio import AudioError, load_audio
+    """Audio files through the recogniser and the engine, one command a file: by a running
+    server (``dictbash serve``), else alone."""
+    from .audio import AudioError
+    from .client import Transcriber
     from .recognizer import Recognizer, RecognizerUnavailable
+    from .server import transcribe_file
 
     settings = _settings(args)
-    try:
-        recognizer = Recognizer(settings.recogniser or None, threads=settings.threads)
-    except RecognizerUnavailable as error:
-        print(f"dictbash transcribe: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    engine, status = _engine(settings), EXIT_NOTHING
+    served = None if args.no_server else Transcriber.running(settings)
+    recognizer = engine = None
+    status = EXIT_NOTHING
     for path in args.files:
         try:
-            audio = load_audio(path)
+            heard = served.transcribe(path, args.keep_prose) if served else None
+            if heard is None:
+                served = None  # none running (or it has other settings): alone from here
+                if recognizer is None:
+                    try:
+                        recognizer = Recognizer(settings.recogniser or None,
+                                                threads=settings.threads)
+                    except RecognizerUnavailable as error:
+                        print(f"dictbash transcribe: {error}", file=sys.stderr)
+                        return EXIT_USAGE
+                    engine = _engine(settings)
+                heard = transcribe_file(recognizer, engine, path, args.keep_prose)
         except AudioError as error:
             print(f"dictbash transcribe: {error}", file=sys.stderr)
             status = EXIT_USAGE
             continue
-        for note in audio.notes:
+        for note in heard["notes"]:
             print(f"dictbash: {note}", file=sys.stderr)
-        transcript = recognizer.transcribe(audio.samples)
-        if not transcript.text:
+        result = heard["result"]
+        if result is None:
             print(f"dictbash transcribe: no speech heard in {path} (silence or noise): "
                   "nothing typed", file=sys.stderr)
             continue
-        result = engine.convert(transcript.text, from_recogniser=True, keep_prose=args.keep_prose)
-        _print_result(result, args, {"file": str(path), "heard": transcript.text,
-                                     "recogniser_raw": transcript.raw,
-                                     "audio_s": round(transcript.audio_s, 3),
-                                     "recogniser_s": round(transcript.elapsed_s, 3)})
+        _print_result(result, args, {"file": str(path), "heard": heard["heard"],
+                                     "recogniser_raw": heard["raw"],
+                                     "audio_s": heard["audio_s"],
+                                     "recogniser_s": heard["recogniser_s"]})
         if result.route != "unchanged" and status != EXIT_USAGE:
             status = EXIT_OK
     return status
@@ -162,6 +177,42 @@ def _explain(result, keep_prose: bool) -> None:
             print(f"    {' '.join(token.words):<28} -> {token.output!r:<16} {token.rule}")
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from . import client
+    from .server import AlreadyRunning, ServerError, serve
+
+    try:
+        if args.status:
+            return client.show_status(args.json)
+        if args.stop:
+            return client.stop()
+        return serve(_settings(args))
+    except ServerError as error:
+        print(f"dictbash serve: {error}", file=sys.stderr)
+        return EXIT_NOTHING if isinstance(error, AlreadyRunning) else EXIT_USAGE
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .shell_init import snippet
+
+    try:
+        print(snippet(args.shell, args.binding, args.typed), end="")
+    except ValueError as error:
+        print(f"dictbash init: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _dictate(args: argparse.Namespace) -> int:
+    from .shell_init import dictate
+
+    try:
+        return dictate(_settings(args), args.binding, args.typed)
+    except ValueError as error:
+        print(f"dictbash dictate: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def _bench(args: argparse.Namespace) -> int:
     from bench.microbench import main as bench_main
 
@@ -201,7 +252,14 @@ def _add_recogniser_flags(parser: argparse.ArgumentParser) -> None:
                         help="CPU threads for the recogniser (default 2)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+LIGHT = ("convert", "transcribe", "listen", "config", "serve", "init", "dictate", "bench")
+"""Subcommands whose parsers import nothing: for these the others (eval, data, train: bench,
+models, classifiers, numpy; about half a second) are not registered, so a command that only
+talks to a running server starts in milliseconds."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; for a ``command`` in ``LIGHT``, with the light subcommands alone."""
     parser = argparse.ArgumentParser(
         prog="dictbash",
         description="Dictation to bash: speak a shell command, get the command typed.",
@@ -222,6 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_flags(convert, "print the whole result as JSON")
     _add_mode_flags(convert, recogniser=True)
     _add_engine_flags(convert)
+    convert.add_argument("--no-server", action="store_true",
+                         help="work alone even where dictbash serve is running")
     convert.set_defaults(func=_convert)
 
     transcribe = sub.add_parser(
@@ -240,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mode_flags(transcribe, recogniser=False)
     _add_engine_flags(transcribe)
     _add_recogniser_flags(transcribe)
+    transcribe.add_argument("--no-server", action="store_true",
+                            help="work alone even where dictbash serve is running")
     transcribe.set_defaults(func=_transcribe)
 
     listen = sub.add_parser(
@@ -282,6 +344,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.set_defaults(func=_config)
 
+    serve = sub.add_parser(
+        "serve", help="one warm engine for this user, on a Unix socket (docs/server.md)",
+        description="Serve the engine, the recogniser and the microphone, loaded once, on a "
+                    "Unix socket only this user can use, until idle for server_idle_s "
+                    "seconds (config). dictbash convert and transcribe use it when it runs; "
+                    "the key binding of dictbash init starts it. Runs in the foreground, for "
+                    "a service manager.",
+        epilog="examples:\n  dictbash serve --status\n  dictbash serve --stop\n"
+               "  dictbash serve &             # or let the key binding start it",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--status", action="store_true",
+                       help="say whether it runs: pid, socket, what is loaded, uptime (exit 1: "
+                            "not running)")
+    serve.add_argument("--json", action="store_true", help="--status as JSON")
+    serve.add_argument("--stop", action="store_true", help="stop the running server")
+    serve.add_argument("--microphone", metavar="DEVICE",
+                       help="input device number or name (see dictbash listen "
+                            "--list-microphones)")
+    _add_engine_flags(serve)
+    _add_recogniser_flags(serve)
+    serve.set_defaults(func=_serve)
+
+    init = sub.add_parser(
+        "init", help="a key binding that dictates onto your shell's prompt line",
+        description="Print a snippet for your shell's rc file that binds a key (Alt-v) to "
+                    "dictation: press it, speak, press it again (or pause, in mode vad); the "
+                    "command lands on your prompt line, never run. Ctrl-C or Esc leaves the "
+                    "line as it was. Without a microphone you type the dictation instead.",
+        epilog='examples:\n  eval "$(dictbash init bash)"      # in ~/.bashrc\n'
+               '  eval "$(dictbash init zsh --key ctrl-g)"   # in ~/.zshrc\n'
+               "  dictbash init fish | source       # in ~/.config/fish/config.fish",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument("shell", choices=("bash", "zsh", "fish"))
+    init.add_argument("--key", dest="binding", default="alt-v", metavar="KEY",
+                      help="alt-<letter or digit> or ctrl-<letter> (default alt-v)")
+    init.add_argument("--typed", action="store_true",
+                      help="always type the dictation on one line instead of speaking it")
+    init.set_defaults(func=_init)
+
+    dictate = sub.add_parser(
+        "dictate", help="one dictation through the server, the command printed (what the "
+                        "key binding of dictbash init runs)",
+        description="Record one dictation through dictbash serve (started if need be), with "
+                    "a status line on the terminal, and print the command. Exit 0 printed, 1 "
+                    "nothing to type, 2 an error, 130 cancelled.",
+        epilog="example:\n  cmd=$(dictbash dictate)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    dictate.add_argument("--key", dest="binding", default="alt-v", metavar="KEY",
+                         help="the key that stops the recording (the one bound; default alt-v)")
+    dictate.add_argument("--typed", action="store_true",
+                         help="type the dictation on one line instead of speaking it")
+    dictate.set_defaults(func=_dictate)
+
     bench = sub.add_parser(
         "bench", help="run the microbenchmarks and the voice end-to-end figures",
         epilog="example: dictbash bench --json-out bench.json",
@@ -292,6 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "a few minutes)")
     bench.set_defaults(func=_bench)
 
+    if command in LIGHT:
+        return parser
     from bench.datacheck import add_data_parser
     from bench.evaluate import add_eval_parser
 
@@ -315,7 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError
 
-    parser = build_parser()
+    given = sys.argv[1:] if argv is None else argv
+    parser = build_parser(next((word for word in given if not word.startswith("-")), None))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
