@@ -115,9 +115,11 @@ def add_data_parser(subparsers) -> None:
     chk.add_argument("files", nargs="+", help="JSON or JSONL files, checked together")
     chk.set_defaults(func=_run_check)
     from .testsets import add_testsets_parser
+    from .typedcase import add_typedcase_parser
     from .voiceset import add_voiceset_parser
 
     add_testsets_parser(sub)
+    add_typedcase_parser(sub)
     add_voiceset_parser(sub)
 
 
