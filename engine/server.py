@@ -331,6 +331,7 @@ class Server:
         self._lock = threading.Lock()
         self._busy = 0
         self._last = time.monotonic()
+        self.served = 0  # convert, transcribe and record requests answered
 
     # -- the main loop -------------------------------------------------------------------
 
@@ -466,7 +467,8 @@ class Server:
                 "uptime_s": round(time.monotonic() - self.started, 1),
                 "loaded": dict(self.loaded), "settings": self.wants,
                 "idle_exit_s": self.idle_s, "idle_s": round(idle, 1), "queued": self.jobs.qsize(),
-                "recording": recording, "clients": clients, "rss_mb": now, "peak_rss_mb": peak}
+                "recording": recording, "clients": clients, "served": self.served,
+                "rss_mb": now, "peak_rss_mb": peak}
 
     # -- the worker: the engine and the recogniser, one request at a time ------------------
 
@@ -490,6 +492,7 @@ class Server:
                 _log(f"{request.get('op')} failed:\n{traceback.format_exc()}")
                 name = type(error).__name__
                 reply = _error("internal", f"the server failed on this request ({name}: {error})")
+            self.served += 1
             self._finished()
             conn.done(reply, request)
 
@@ -664,12 +667,13 @@ def claim(folder: Path) -> tuple[int, socket.socket]:
     finally:
         os.umask(mask)
     os.chmod(path, 0o600)
-    listener.listen(128)
+    listener.listen(socket.SOMAXCONN)
     return lock, listener
 
 
 def serve(settings) -> int:
-    """``dictbash serve``: serve in the foreground until idle, stopped or signalled."""
+    """``dictbash serve``: serve in the foreground until idle, stopped or signalled; the
+    process then exits 0."""
     from dataclasses import replace
 
     folder = private_dir()
@@ -678,4 +682,7 @@ def serve(settings) -> int:
     settings = replace(settings, **{key: wants[key] for key in ("model", "adapter", "recogniser")})
     os.chdir("/")  # hold no client's folder; requests carry absolute paths
     Server(settings, folder, lock, listener).run()
-    return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # not the interpreter's teardown: the recogniser's and MLX's threads still
+    # live (daemon threads), and tearing their libraries down under them aborts the process
