@@ -7,10 +7,11 @@
 #   espeak-ng, sox: speak and convert the test dictations of the voice tests and bench
 #   pulseaudio, pulseaudio-utils, libasound2-plugins: a virtual microphone for the tests
 #   tmux: the REPL test types into a terminal as a person would
+#   zsh, fish: the key binding of dictbash init is tested in each shell (bash is there)
 set -u
 [ "$(uname -s)" = Linux ] || exit 0
 wanted=(libopenblas0-pthread libportaudio2 espeak-ng sox pulseaudio pulseaudio-utils
-        libasound2-plugins tmux)
+        libasound2-plugins tmux zsh fish)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
