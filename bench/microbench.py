@@ -286,8 +286,10 @@ def run(voice: bool = True) -> dict:
     }
     if voice:
         from .voice import bench_voice
+        from .voiceset import bench_stored
 
         figures["voice"] = bench_voice()
+        figures["voice_stored"] = bench_stored()
     return figures
 
 
@@ -333,6 +335,10 @@ def _print(figures: dict) -> None:
         from .voice import summary_line
 
         print(summary_line(figures["voice"]))
+    if "voice_stored" in figures:
+        from .voiceset import summary_lines
+
+        print("\n".join(summary_lines(figures["voice_stored"])))
 
 
 def _print_model(model: dict) -> None:

@@ -5,15 +5,16 @@ the selection rule). Its audio is not committed: ``synthesize`` makes each WAV w
 at fixed settings (``ESPEAK_ARGS``: US voice, 120 words a minute, 100 ms between words, like a
 person dictating), deterministically, into a cache folder, the first time it is needed.
 
-``measure`` runs every row: espeak-ng -> WAV -> ``engine.audio.load_audio`` ->
-``Recognizer.transcribe`` -> ``Engine().convert(transcript.text)``, and reports the exact rate
-(strict and loose apart, and on the rows whose every word the repair lexicon knows: there
-what is left to get wrong is what the recogniser hears), the word error rate of the
-transcript against the dictated words before and after slip repair (``Transcript.raw`` and
-``Transcript.text``), the real-time factor, and the failures. The tuning subset
-(``dev_rows``) is made the same way from *train* pages at run time and is never written to
-``bench/data``: every decoding setting and repair rule was chosen on it, and the held-out set
-was only ever measured. Measured on it, the repair's lexicon leaves its pages out
+``measure`` runs every row: espeak-ng -> WAV (or a stored file: ``bench.voiceset``) ->
+``engine.audio.load_audio`` -> ``Recognizer.transcribe`` -> ``Engine().convert(transcript.text,
+from_recogniser=True)``, and reports the exact rate (strict and loose apart, and on the rows
+whose every word the repair lexicon knows: there what is left to get wrong is what the
+recogniser hears), the words lost at the start and the end (``lost_at_ends``), the word
+error rate of the transcript against the dictated words before and after slip repair
+(``Transcript.raw`` and ``Transcript.text``), the real-time factor, and the failures. The
+tuning subset (``dev_rows``) is made the same way from *train* pages at run time and is
+never written to ``bench/data``: every decoding setting and repair rule was chosen on it, and
+the held-out set was only ever measured. Measured on it, the repair's lexicon leaves its pages out
 (``dev_lexicon``), as the shipped lexicon leaves out every held-out page.
 
 The repair data the recogniser ships in ``engine/`` is built here too, from train pages only:
@@ -266,11 +267,14 @@ def measure(rows: list[dict] | None = None, recognizer=None, engine=None,
     for row in rows:
         audio = load_audio(audio_of(row))
         heard = recognizer.transcribe(audio.samples)
-        output = engine.convert(heard.text).output if heard.text else ""
+        level = row.get("level", row.get("difficulty"))
+        # prose rows are the mixed level's, which is typed in text mode (PROTOCOL.md section 4)
+        output = engine.convert(heard.text, from_recogniser=True,
+                                keep_prose=level == "prose").output if heard.text else ""
         raw_err, n = word_errors(row["dictated"], heard.raw)
         err, _ = word_errors(row["dictated"], heard.text)
         lost_start, lost_end = lost_at_ends(row["dictated"], heard.text)
-        records.append({"id": row.get("id", ""), "level": row.get("level", row.get("difficulty")),
+        records.append({"id": row.get("id", ""), "level": level,
                         "voice": row.get("voice", "espeak-en-us"),
                         "dictated": row["dictated"], "expected": row["expected"],
                         "raw": heard.raw, "heard": heard.text, "output": output,

@@ -406,8 +406,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     bench.add_argument("--json-out", metavar="FILE", help="also write the figures as JSON")
     bench.add_argument("--no-voice", action="store_true",
-                       help="skip the voice figures (80 espeak-ng utterances end to end, "
-                            "a few minutes)")
+                       help="skip the voice figures (80 espeak-ng utterances and the 480 "
+                            "stored files of bench/data/voice end to end, about 20 minutes)")
     bench.set_defaults(func=_bench)
 
     if command in LIGHT:
