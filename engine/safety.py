@@ -51,7 +51,8 @@ def _simple_commands(command: str) -> tuple[list[list[str]], list[str]]:
             targets.append(tokens[k + 1])
         current.append(token)
     commands.append(current)
-    return [_unwrap(words) for words in commands if words], targets
+    unwrapped = (_unwrap(words) for words in commands)
+    return [words for words in unwrapped if words], targets  # ``sudo`` alone: no command
 
 
 def _unwrap(words: list[str]) -> list[str]:

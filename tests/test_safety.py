@@ -39,3 +39,7 @@ def test_each_danger_is_named_in_words():
     assert dangers("chmod -R 777 .") == ["chmod -R changes a whole tree of files",
                                          "chmod 777 makes files writable by everyone"]
     assert dangers("git push --force") == ["git push --force rewrites the remote's history"]
+
+
+def test_a_wrapper_alone_is_no_command():
+    assert dangers("sudo ") == [] and dangers("env FOO=1 nohup") == []
