@@ -178,9 +178,10 @@ class Terminal:
         os.write(self.fd, ("\r\x1b[K" + text + "\r\n").encode())
 
     def key(self) -> bytes:
-        """One key press: its bytes (an Esc alone is ``b"\\x1b"``)."""
+        """The keys pressed since the last read, as bytes; one that ends in Esc is waited on
+        a moment, so an Esc is told from a key's sequence (Alt-v is Esc v)."""
         data = os.read(self.fd, 64)
-        if data == b"\x1b" and select.select([self.fd], [], [], ESCAPE_WAIT_S)[0]:
+        if data.endswith(b"\x1b") and select.select([self.fd], [], [], ESCAPE_WAIT_S)[0]:
             data += os.read(self.fd, 64)
         return data
 
@@ -191,7 +192,7 @@ class Terminal:
         while True:
             self.show(prompt + text[-max(1, self._width() - len(prompt)):])
             data = self.key()
-            if data == b"\x1b":
+            if data.endswith(b"\x1b"):  # Esc
                 return None
             for char in KEY_SEQUENCE.sub("", decoder.decode(data)):
                 if char in CANCEL_CHARS:
@@ -290,7 +291,7 @@ def _asked(pressed: bytes, key: Key) -> str | None:
     "cancel" (Esc alone, Ctrl-C, Ctrl-G) or nothing."""
     if key.sequence in pressed:
         return "stop"
-    if pressed == b"\x1b" or any(char in pressed for char in CANCEL_CHARS.encode()):
+    if pressed.endswith(b"\x1b") or any(char in pressed for char in CANCEL_CHARS.encode()):
         return "cancel"
     return "stop" if b"\r" in pressed or b"\n" in pressed else None
 
