@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,7 +51,8 @@ class ResultLike(Protocol):
     route: str
 
 
-Converter = Callable[[str], ResultLike]
+Converter = Callable[..., ResultLike]
+"""``convert(text, from_recogniser=..., keep_prose=...)``, as ``Engine.convert``."""
 
 
 class InputError(Exception):
@@ -78,6 +80,47 @@ class Pair:
             return value
         return json.dumps(value)
 
+    @property
+    def text_mode(self) -> bool:
+        """Whether the row's ``expected`` is typed in text mode (prose kept): its ``mode``
+        field, or by default the mixed level's rows (PROTOCOL.md section 4)."""
+        return self.extra.get("mode", "text" if self.difficulty == "mixed" else "command") == "text"
+
+    @property
+    def from_recogniser(self) -> bool:
+        """Whether ``dictated`` is a recogniser's text (case and punctuation are noise): its
+        ``from_recogniser`` field, or by default the voice level's rows."""
+        return bool(self.extra.get("from_recogniser", self.difficulty == "voice"))
+
+    def expected_in(self, text_mode: bool) -> str:
+        """What must be typed in that mode. A text-mode row's command alone is its
+        ``protocol`` rendered (nothing for prose only); a command-mode row has no prose to
+        keep, so it expects its command in either mode."""
+        if text_mode or not self.text_mode:
+            return self.expected
+        from processor import process
+
+        return process(self.extra.get("protocol", ""))
+
+    def prose_words(self) -> set[str]:
+        """The words said that are no part of the command (lower case): outside the row's
+        ``span`` where it has one, otherwise the words that are neither protocol words nor
+        found among the command's letters and digits (``for me``, ``so the command is``)."""
+        from processor.vocabulary import PROTOCOL_WORDS
+
+        said = self.dictated.split()
+        if "span" in self.extra:
+            start, end = self.extra["span"]
+            said = said[:start] + said[end:]
+        command = set(_alnum(self.expected_in(False)))
+        return {w for w in _alnum(" ".join(said))
+                if w not in command and w not in PROTOCOL_WORDS}
+
+
+def _alnum(text: str) -> list[str]:
+    """The runs of letters and digits of ``text``, lower case: the words a text types."""
+    return re.findall(r"[a-z0-9']+", text.lower())
+
 
 _PAIR_FIELDS = frozenset(("dictated", "expected", "id", "category", "difficulty"))
 
@@ -100,6 +143,12 @@ class Record:
     """The taxonomy pattern of a pair that is not exact; ``None`` when exact."""
     latency_us: float
     """Wall-clock time of the converter call, in microseconds."""
+    mode: str = "command"
+    """``command`` (the command alone) or ``text`` (prose kept): how the pair was scored."""
+    prose_typed: int = 0
+    """Prose words said (``Pair.prose_words``) that the output typed (command mode)."""
+    prose_lost: int = 0
+    """Prose words said that the output left out (text mode)."""
 
 
 # ---------------------------------------------------------------------------------- loading
@@ -186,14 +235,19 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def score(pair: Pair, output: str, route: str, latency_us: float) -> Record:
-    """The record of one converted pair: its three scores and, if not exact, its pattern."""
-    exact = output == pair.expected
-    got, want = normalise(output), normalise(pair.expected)
+def score(pair: Pair, output: str, route: str, latency_us: float,
+          text_mode: bool | None = None) -> Record:
+    """The record of one converted pair (in ``text_mode``, or the row's own mode): its three
+    scores, the prose it typed or lost, and, if not exact, its pattern."""
+    text_mode = pair.text_mode if text_mode is None else text_mode
+    expected = pair.expected_in(text_mode)
+    exact = output == expected
+    got, want = normalise(output), normalise(expected)
+    prose, typed = pair.prose_words(), set(_alnum(output))
     return Record(
         id=pair.id,
         dictated=pair.dictated,
-        expected=pair.expected,
+        expected=expected,
         output=output,
         route=route,
         category=pair.category,
@@ -201,19 +255,25 @@ def score(pair: Pair, output: str, route: str, latency_us: float) -> Record:
         exact=exact,
         normalised=got == want,
         case_insensitive=got.casefold() == want.casefold(),
-        pattern=None if exact else classify(pair.dictated, pair.expected, output),
+        pattern=None if exact else classify(pair.dictated, expected, output),
         latency_us=latency_us,
+        mode="text" if text_mode else "command",
+        prose_typed=0 if text_mode else len(prose & typed),
+        prose_lost=len(prose - typed) if text_mode else 0,
     )
 
 
 def run(
-    pairs: Sequence[Pair], convert: Converter | None = None, *, quiet: bool = False
+    pairs: Sequence[Pair], convert: Converter | None = None, *, quiet: bool = False,
+    mode: str | None = None,
 ) -> list[Record]:
     """Convert and score every pair, in order, with a progress bar on stderr.
 
-    ``convert`` defaults to ``Engine().convert``. The bar shows only when stderr is a
-    terminal and ``quiet`` is false. An exception from the converter propagates, with a
-    note naming the pair.
+    ``convert`` defaults to ``Engine().convert``; each pair is converted and scored in
+    ``mode`` (``command`` or ``text``), or by default in its own (``Pair.text_mode``), and
+    as a recogniser's text where it is one. The bar shows only when stderr is a terminal and
+    ``quiet`` is false. An exception from the converter propagates, with a note naming the
+    pair.
     """
     from tqdm import tqdm
 
@@ -224,14 +284,16 @@ def run(
     records = []
     bar = tqdm(pairs, desc="eval", unit="pair", file=sys.stderr, disable=True if quiet else None)
     for pair in bar:
+        text_mode = pair.text_mode if mode is None else mode == "text"
         start = time.perf_counter_ns()
         try:
-            result = convert(pair.dictated)
+            result = convert(pair.dictated, from_recogniser=pair.from_recogniser,
+                             keep_prose=text_mode)
         except Exception as e:
             e.add_note(f"while converting {pair.source}: {pair.dictated!r}")
             raise
         latency_us = (time.perf_counter_ns() - start) / 1000
-        records.append(score(pair, result.output, result.route, latency_us))
+        records.append(score(pair, result.output, result.route, latency_us, text_mode))
     return records
 
 
@@ -261,6 +323,22 @@ def breakdown(records: Iterable[Record], key: str, order: Sequence[str] = ()) ->
     return {k: stats(groups[k]) for k in _ordered(groups, order)}
 
 
+def prose_figures(records: Iterable[Record]) -> dict[str, dict[str, int]]:
+    """For each level: the rows scored in command mode and how many typed a prose word, and
+    the rows scored in text mode and how many lost one."""
+    figures: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"command_rows": 0, "typed_prose": 0, "text_rows": 0, "lost_prose": 0})
+    for r in records:
+        level = figures[r.difficulty or NONE_LABEL]
+        if r.mode == "command":
+            level["command_rows"] += 1
+            level["typed_prose"] += r.prose_typed > 0
+        else:
+            level["text_rows"] += 1
+            level["lost_prose"] += r.prose_lost > 0
+    return {k: figures[k] for k in _ordered(figures, LEVELS)}
+
+
 def summarise(
     records: Sequence[Record],
     *,
@@ -284,6 +362,7 @@ def summarise(
         "by_level": breakdown(records, "difficulty", LEVELS),
         "by_category": breakdown(records, "category"),
         "by_route": breakdown(records, "route", ROUTES),
+        "prose": prose_figures(records),
         "failures": {p: failures[p] for p in PATTERNS},
         "latency_us": distribution([r.latency_us for r in records]),
     }
@@ -299,6 +378,7 @@ def write_json(path: str | Path, summary: dict, records: Iterable[Record]) -> No
 
 
 _RECORD_FIELDS = tuple(f.name for f in fields(Record))
+_DEFAULTED = frozenset(f.name for f in fields(Record) if f.default is not MISSING)
 
 
 def load_run(path: str | Path) -> list[Record]:
@@ -309,8 +389,9 @@ def load_run(path: str | Path) -> list[Record]:
         raise InputError(f"{path}: not a JSON file ({e})") from None
     if not isinstance(data, dict) or not isinstance(data.get("records"), list):
         raise InputError(f"{path}: not a 'dictbash eval --json' file (no 'records' list)")
-    try:
-        return [Record(**{k: r[k] for k in _RECORD_FIELDS}) for r in data["records"]]
+    try:  # a run written before a field had a default has no such field
+        return [Record(**{k: r[k] for k in _RECORD_FIELDS if k in r or k not in _DEFAULTED})
+                for r in data["records"]]
     except (KeyError, TypeError) as e:
         raise InputError(f"{path}: a record is incomplete (missing {e})") from None
 
@@ -469,6 +550,10 @@ def add_eval_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
                         default=[], help="keep only pairs whose field KEY is VALUE; repeatable "
                                          "(the same KEY twice: either value)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--mode", choices=("command", "text"),
+                        help="score every pair in command mode (the command alone) or text "
+                             "mode (prose kept); default: each row's own, text for the mixed "
+                             "level and command for the others")
     parser.add_argument("--spacer", metavar="FILE", type=Path,
                         help="the engine with this spacer artifact instead of the shipped one "
                              "(one trained with --leave-out-fold, for a development set)")
@@ -522,7 +607,7 @@ def _evaluate_files(args: argparse.Namespace) -> int:
     if not chosen:
         raise InputError(f"no pair of {len(pairs)} matches the filters "
                          + " ".join(f"{k}={v}" for k, v in args.filter))
-    records = run(chosen, _converter(args), quiet=args.quiet)
+    records = run(chosen, _converter(args), quiet=args.quiet, mode=args.mode)
     summary = summarise(records, skipped=len(skipped), inputs=args.files, filters=args.filter,
                         limit=args.limit)
     print(report.summary_text(summary))
@@ -556,7 +641,7 @@ def _converter(args: argparse.Namespace) -> Converter | None:
 def _compare_runs(args: argparse.Namespace) -> int:
     from . import report
 
-    if any((args.files, args.json_out, args.report, args.chart, args.limit, args.filter,
+    if any((args.files, args.json_out, args.report, args.chart, args.limit, args.filter, args.mode,
             args.spacer, args.model, args.adapter)):
         raise InputError("--compare takes two --json files and no other input or output")
     path_a, path_b = args.compare

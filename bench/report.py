@@ -68,6 +68,12 @@ def summary_text(summary: dict) -> str:
         "routes: " + ", ".join(
             f"{name} {group['n']}" for name, group in summary["by_route"].items()),
         f"failures: {failures or 'none'}",
+        "prose words typed, command mode (rows): " + ", ".join(
+            f"{name} {f['typed_prose']} of {f['command_rows']}"
+            for name, f in summary["prose"].items() if f["command_rows"]),
+        "prose words lost, text mode (rows): " + ", ".join(
+            f"{name} {f['lost_prose']} of {f['text_rows']}"
+            for name, f in summary["prose"].items() if f["text_rows"]),
         f"latency: median {latency['median']:.1f} us, p95 {latency['p95']:.1f} us",
     ]
     return "\n".join(lines)

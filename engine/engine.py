@@ -460,10 +460,12 @@ class Engine:
 
     def _spacings(self, words: list[str], tagged: list) -> list[tuple[list[str], float]]:
         """The tagger's tags with each space-or-join choice between kept words made by the
-        spacer and the tagger together (a spoken ``space`` always stands, and no space splits
-        a ``... case`` scope, a multi-word symbol or what ``capital`` acts on:
-        ``processor.bound``), cost 0; then the same with its unsure choices flipped
-        (``_flips``), each with the log-odds it gives up."""
+        spacer and the tagger together, cost 0; then the same with its unsure choices
+        flipped (``_flips``), each with the log-odds it gives up. A spoken ``space`` always
+        stands, and where one is said the speaker is speaking the protocol, so words said
+        without one between them join (PROTOCOL.md section 4: strict stays strict); nor
+        does a space split a ``... case`` scope, a multi-word symbol or what ``capital``
+        acts on (``processor.bound``)."""
         from models.tags import tagged_word
 
         tags = [t.tag for t in tagged]
@@ -487,7 +489,8 @@ class Engine:
                        for w in ((SPACE, word) if spoken else (word,))]
         flags = bound(with_spoken, numbers=False)
         at = itertools.accumulate(1 + spoken for spoken in said)  # one past each word
-        scores = [-math.inf if flags[end - 1] and not spoken else score
+        strict = any(said)  # the speaker places the spaces: words said between join
+        scores = [-math.inf if (strict or flags[end - 1]) and not spoken else score
                   for score, spoken, end in zip(scores, said, at)]
         spacings = []
         for flipped, cost in _flips(scores):

@@ -33,6 +33,12 @@ def typed_words(text: str) -> list[str]:
     habit of a capital on the first word (``Git status``: ``Git`` -> ``git``). Trailing
     sentence punctuation is left to the processor, which drops it."""
     words = text.split()
-    if words and words[0][:1].isupper() and words[0][1:] == words[0][1:].lower():
+    if words and sentence_capital(words[0]):
         words[0] = words[0].lower()
     return words
+
+
+def sentence_capital(word: str) -> bool:
+    """Whether ``word`` has only the capital a sentence starts with (``Git``; not ``V``,
+    ``HEAD`` or ``VBoxManage``)."""
+    return len(word) > 1 and word[0].isupper() and word[1:] == word[1:].lower()

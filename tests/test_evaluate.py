@@ -36,12 +36,12 @@ CASES = {
 }
 
 
-def fake_convert(text: str) -> SimpleNamespace:
+def fake_convert(text: str, **modes) -> SimpleNamespace:
     _, output, route, _, _ = CASES[text]
     return SimpleNamespace(output=output, route=route)
 
 
-def echo_convert(text: str) -> SimpleNamespace:
+def echo_convert(text: str, **modes) -> SimpleNamespace:
     """A converter that types the dictation back."""
     return SimpleNamespace(output=text, route="processor")
 
@@ -94,7 +94,7 @@ def test_scores_are_exact_normalised_and_case_insensitive():
 
 
 def test_converter_errors_name_the_pair():
-    def broken(text):
+    def broken(text, **modes):
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError) as raised:
@@ -222,7 +222,7 @@ def test_json_records_recompute_the_summary(tmp_path, fake_engine):
     summary, records = data["summary"], data["records"]
     assert set(records[0]) == {"id", "dictated", "expected", "output", "route", "category",
                                "difficulty", "exact", "normalised", "case_insensitive",
-                               "pattern", "latency_us"}
+                               "pattern", "latency_us", "mode", "prose_typed", "prose_lost"}
 
     def figures(rows):
         metrics = ("exact", "normalised", "case_insensitive")
@@ -251,7 +251,7 @@ def _run_file(path, outputs: dict[str, tuple[str, str]]):
     pairs = [Pair(f"say {i}", f"cmd {i}", id=i, category=c, difficulty="strict")
              for i, (_, c) in outputs.items()]
     by_text = {f"say {i}": o for i, (o, _) in outputs.items()}
-    records = run(pairs, lambda t: SimpleNamespace(output=by_text[t], route="processor"),
+    records = run(pairs, lambda t, **_: SimpleNamespace(output=by_text[t], route="processor"),
                   quiet=True)
     write_json(path, summarise(records), records)
 
@@ -353,3 +353,31 @@ def test_file_without_valid_rows_exits_2(tmp_path, capsys):
     (tmp_path / "bad.jsonl").write_text('{"dictated": "ls"}\n', encoding="utf-8")
     assert cli(str(tmp_path / "bad.jsonl")) == 2
     assert "no valid rows" in capsys.readouterr().err
+
+
+def test_each_level_is_scored_in_its_mode_and_prose_is_counted():
+    calls = []
+
+    def convert(text, **modes):
+        calls.append(modes)
+        typed = {"so the command is make space test": "command make test",
+                 "first run npm space install then wait": "first run npm install",
+                 "LS dash LA.": "ls -la"}
+        return SimpleNamespace(output=typed[text], route="model")
+
+    pairs = [Pair("so the command is make space test", "make test", difficulty="natural"),
+             Pair("first run npm space install then wait", "first run npm install then wait",
+                  difficulty="mixed", extra={"span": [2, 5], "protocol": "npm space install"}),
+             Pair("LS dash LA.", "ls -la", difficulty="voice")]
+    natural, mixed, voice = run(pairs, convert, quiet=True)
+    assert calls == [{"from_recogniser": False, "keep_prose": False},
+                     {"from_recogniser": False, "keep_prose": True},
+                     {"from_recogniser": True, "keep_prose": False}]
+    assert (natural.mode, natural.prose_typed, natural.exact) == ("command", 1, False)  # "command"
+    assert (mixed.mode, mixed.prose_lost) == ("text", 2)  # "then wait"
+    assert voice.exact and voice.prose_typed == 0
+    # the mixed row in command mode expects its command alone
+    command = run(pairs[1:2], convert, quiet=True, mode="command")[0]
+    assert (command.expected, command.prose_typed) == ("npm install", 2)  # "first run"
+    assert summarise([natural, mixed, voice])["prose"]["natural"] == {
+        "command_rows": 1, "typed_prose": 1, "text_rows": 0, "lost_prose": 0}

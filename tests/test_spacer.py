@@ -201,7 +201,8 @@ def test_the_second_opinion_wins_only_by_more_than_the_spacer_gives_up():
     tagged = _tagged(["keep"] * 6)
     cost, = [c for spaced, c in engine._spacings(words, tagged)
              if processor.process(" ".join(tags_to_protocol(words, spaced))) == "pretty-bytes --help"]
-    pending = [(SimpleNamespace(request=None, timings_ms={}), SimpleNamespace(start=0))]
+    pending = [(SimpleNamespace(request=None, timings_ms={}, cased=words),
+                SimpleNamespace(start=0, end=len(words)))]
     for gain, typed in ((cost + 0.1, "pretty-bytes --help"), (cost - 0.1, "pretty -bytes --help")):
         engine._tagger = _Judge("pretty-bytes --help", gain / SECOND_OPINION_WEIGHT)
         chosen, = engine._second_opinion(pending, [words], [tagged])
