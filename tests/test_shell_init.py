@@ -6,8 +6,8 @@ machine lacks it (scripts/system-packages.sh installs them). The servers run in 
 runtime folders, never a real user's.
 """
 
+import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.server import SOCKET_NAME
 from engine.shell_init import SHELLS, parse_key, snippet
+from test_server import Client
 from test_voice_io import need, pulse  # noqa: F401  (pulse: the fixture, used by name)
 
 DICTBASH = str(Path(sys.executable).with_name("dictbash"))
@@ -205,7 +207,8 @@ def speech(tmp_path_factory):
 
 def test_spoken_dictation_through_the_microphone(pulse, speech, tmp_path):  # noqa: F811
     """Alt-v, the WAV played into the null sink (the default microphone), Alt-v again: the
-    command on the line, not run; then silence: nothing typed."""
+    command on the line, not run; then silence: nothing typed; then hands-free (what mode
+    vad asks for): the server ends the recording at the pause after the speech."""
     (tmp_path / "config.toml").write_text("use_model = false\n")
     env = {**pulse, "PATH": os.environ["PATH"], "TERM": "xterm-256color", "LANG": "C.UTF-8",
            "XDG_RUNTIME_DIR": str(tmp_path), "DICTBASH_CONFIG": str(tmp_path / "config.toml")}
@@ -226,6 +229,13 @@ def test_spoken_dictation_through_the_microphone(pulse, speech, tmp_path):  # no
         shell.keys("M-v")
         shell.wait(lambda: "heard nothing (silence or noise)" in shell.screen(), "silence")
         shell.wait(lambda: shell.line() == "", "an empty line")
+
+        hands_free = Client(tmp_path / "dictbash" / SOCKET_NAME)  # a pause ends it, no stop
+        hands_free.send({"op": "record", "until": "pause"})
+        assert json.loads(hands_free.file.readline())["event"] == "listening"
+        subprocess.run(["paplay", str(speech)], env=pulse, check=True)
+        reply = hands_free.reply()
+        assert reply["ok"] and reply["result"]["output"].endswith("--version")
     finally:
         shell.close()
         subprocess.run([DICTBASH, "serve", "--stop"], env=env, capture_output=True)
