@@ -1,20 +1,26 @@
 """The library call: ``Engine().convert(text)`` turns one utterance into a command.
 
-The route is the cheapest that can be right. The words are normalised as a recogniser's
-text (case and sentence punctuation are noise in dictation; ``processor.normalize``), and a
-false start the speaker took back by saying the command again is dropped (``engine.restarts``:
-``make build I mean make test``; ``Result.taken_back``). Then:
+PROTOCOL.md section 4 sets three policies: typed case is meaning (a recogniser's case is
+not: ``from_recogniser``), the command alone is typed unless text is asked for
+(``keep_prose``), and strict speech is typed as the processor types it.
+
+The route is the cheapest that can be right. The classifiers and the model read the words
+lower-cased, as a recogniser's text (``processor.normalize``); the processor renders them as
+typed (``processor.typed_words``) unless a recogniser wrote them. A false start the speaker
+took back by saying the command again is dropped (``engine.restarts``: ``make build I mean
+make test``; ``Result.taken_back``). Then:
 - the gate says strict -> the processor renders it (microseconds, exact): route ``processor``;
   where no ``space`` is said, the spacer adds the ones it is sure of (``open period``);
 - otherwise a request around one command is dropped (``engine.requests``: ``okay type ...
   and press enter``; ``Result.request``) and the segmenter finds the command spans; a
-  prose-only utterance comes back as it was said (route ``unchanged``), unless it starts
+  prose-only utterance types nothing, or in text mode comes back as said (route
+  ``unchanged``), unless it starts
   with ``sudo`` or a false start was taken back (then all of it is one command); each
   command span goes to the model, which tags its words (``models.tags``), and the processor
-  renders the tagged protocol words; prose around a command is given back as said (route
-  ``mixed``; a single span of everything is ``model``). An utterance the segmenter reads as
-  one command in plain words alone, with nothing to convert (``Git status.``), is rendered
-  by the processor from its normalised words: route ``processor``.
+  renders the tagged protocol words; prose around a command is dropped, or in text mode
+  given back as said (route ``mixed``; a single span of everything is ``model``). An
+  utterance the segmenter reads as one command in plain words alone, with nothing to
+  convert (``Git status.``), is rendered by the processor: route ``processor``.
 
 Anything missing (a classifier artifact, mlx, the model, the adapter) is a warning on the
 result, never an exception: the engine falls back to what still works, down to the processor.
@@ -485,13 +491,10 @@ class Engine:
             after_space = False
         protocol = [tagged_word(words[k], tags[k]) for k in kept]
         scores = spacer.space_scores(protocol, prior, said)
-        with_spoken = [w for word, spoken in zip(protocol, said)
-                       for w in ((SPACE, word) if spoken else (word,))]
-        flags = bound(with_spoken, numbers=False)
-        at = itertools.accumulate(1 + spoken for spoken in said)  # one past each word
-        strict = any(said)  # the speaker places the spaces: words said between join
-        scores = [-math.inf if (strict or flags[end - 1]) and not spoken else score
-                  for score, spoken, end in zip(scores, said, at)]
+        # where a space is said, the speaker places them all: words said between join
+        tied = [True] * len(said) if any(said) else bound(protocol, numbers=False)
+        scores = [-math.inf if joined and not spoken else score
+                  for score, spoken, joined in zip(scores, said, tied)]
         spacings = []
         for flipped, cost in _flips(scores):
             spaced = list(tags)
