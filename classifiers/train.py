@@ -25,9 +25,8 @@ from .shell_lm import ShellLM
 from .spacer import Spacer, spacer_example
 
 SPACER_ROWS = 120_000
-"""Fragments the spacer learns from (more kept helping up to here: on the held-out fragments,
-8,000 gave 3 points less than 30,000, 30,000 0.8 less than 60,000, and 60,000 0.2 less than
-120,000, which the full engine turned into 4 rows more right)."""
+"""Fragments the spacer learns from: more kept helping, by less each time, up to here
+(docs/HISTORY.md)."""
 
 
 def train_classifiers(out_dir: str | Path | None = None, seed: int = 0) -> dict:

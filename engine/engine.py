@@ -45,28 +45,21 @@ from .restarts import take_back
 
 UNSAID_SPACE_MARGIN = 1.0
 """The spacer's log-odds a space must pass to be added to strict-looking words that say no
-``space`` (``pm two monit`` -> ``pm2 monit``; ``blockout two`` stays ``blockout2``). On
-train-page commands, at 1.0 it split 3 of 341 one-token strict dictations and fixed 296
-of 322 commands said without ``space`` that the gate took for strict; 0 split 7 and fixed
-306, 1.5 split 2 and fixed 289 (the spacer's command model has read those pages, so the
-fixes are an upper bound)."""
+``space`` (``pm two monit`` -> ``pm2 monit``; ``blockout two`` stays ``blockout2``): sure
+enough that strict speech of one shell word is hardly ever split (docs/HISTORY.md)."""
 MAX_MODEL_WORDS = 150
 """Longer command spans are rendered by the processor alone (the model is slow on them)."""
 RERANK_MARGIN = 3.0
 """The spacer's choices less sure than this (log-odds, either way) get the base model's
-second opinion (``Engine._second_opinion``). It bounds the work more than the verdict: of the 94
-choices within 6 that the model overturned on the held-out rows, 88 were within 3, which
-leaves about a third of the candidates to score."""
+second opinion (``Engine._second_opinion``). It bounds the work more than the verdict: the
+model seldom overturns a surer choice (docs/HISTORY.md)."""
 RERANK_CHOICES = 3
 """At most this many unsure choices a fragment are put to the base model, in every
 combination (``_flips``: up to 2 ** 3 texts, one batch)."""
 SECOND_OPINION_WEIGHT = 0.5
 """How much the base model's log-probability gain for a flipped choice counts against the
-spacer's log-odds for it. Chosen on the even-numbered held-out rows of one model span
-(0.25 to 1.0: +6 to +9 rows), confirmed on the odd ones (+12 at 0.5) and on train-page
-dictations (+1; the spacer has read those pages, so it is right more often there), and on a
-development fold of train pages with a spacer trained without it (0.25 to 1.0 and margins 3
-to 6 all within 4 of 1,600 rows; README, "The model")."""
+spacer's log-odds for it: every weight from 0.25 to 1.0 gained, and half was among the best
+(docs/HISTORY.md)."""
 SPEECH_ONLY = frozenset({"filler", "wrapper", "correction"})
 """Word kinds (``models.features.kind``) that are speech about a command, never part of one:
 a span of them alone that the model drops whole is no command."""

@@ -39,9 +39,8 @@ def tagging_tokens(tokenizer, words: list[str]) -> tuple[list[int], list[int]]:
 COMMAND_PREFIX = '$ ls -la ~/projects\n$ git commit -m "fix typo"\n$ tar -xzf backup.tar.gz -C /tmp\n$'
 """What a command text follows when the base model judges how likely it is as written
 (``command_tokens``): a shell session of three everyday commands, so that the model reads
-it as a command typed at a prompt. On the held-out rows the engine routes through one model
-span, this prefix lifted the second opinion's gain from 3 to 21 rows over a bare ``$``
-(and from 0 to 1 on train-page dictations)."""
+it as a command typed at a prompt; a bare ``$`` gained the second opinion far less
+(docs/HISTORY.md)."""
 
 
 def command_tokens(tokenizer, command: str) -> list[int]:

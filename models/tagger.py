@@ -32,7 +32,7 @@ FEATURES = {"kinds": list(KINDS), "offsets": list(OFFSETS), "flags": list(FLAGS)
 DEFAULT_ADAPTER_DIR = Path(__file__).parent / "adapter"
 TAG_BATCH = 16
 """Fragments ``Tagger.tag_many`` tags in one forward pass: the activations grow with the
-batch (200 utterances piped to ``dictbash convert`` in one pass peaked at 1.97 GB)."""
+batch, so this bounds the memory of a long input (docs/HISTORY.md)."""
 SCORE_BATCH = 8
 """Command texts ``Tagger.command_logprobs`` scores in one pass: its logits span the whole
 vocabulary (49,152 tokens for SmolLM2), 8 texts of 60 tokens about 94 MB."""

@@ -125,7 +125,7 @@ def test_shipped_adapter_on_held_out_loose_speech(tagger):
         protocol = tags_to_protocol(words, [t.tag for t in tagged])
         right += process(" ".join(protocol)) == row["expected"]
     # measured 25 of 40 with the shipped adapter (the one before it: 19; the processor
-    # alone: 0); see README
+    # alone: 0); see docs/HISTORY.md, "The model"
     assert right >= 22
 
 

@@ -1,4 +1,5 @@
-"""The speaker's round trip over real corpus commands (a fixed sample; the full run is in README)."""
+"""The speaker's round trip over real corpus commands (a fixed sample; the full run is in
+docs/HISTORY.md)."""
 
 import random
 

@@ -30,7 +30,7 @@ def spacer():
 def test_held_out_space_choices(spacer):
     figures = spacer_figures(spacer, load_rows())
     # measured with the shipped artifact: loose 0.853, natural 0.877, chaotic 0.896,
-    # voice 0.883 of their fragments with every choice right (see README)
+    # voice 0.883 of their fragments with every choice right (see docs/HISTORY.md)
     for level in ("loose", "natural", "chaotic", "voice"):
         assert figures[level]["exact"] >= 0.83, (level, figures[level])
         assert figures[level]["choices"] >= 0.97, (level, figures[level])
