@@ -290,6 +290,9 @@ def run(voice: bool = True) -> dict:
 
         figures["voice"] = bench_voice()
         figures["voice_stored"] = bench_stored()
+    from .serverbench import bench_server
+
+    figures["server"] = bench_server(voice)
     return figures
 
 
@@ -339,6 +342,10 @@ def _print(figures: dict) -> None:
         from .voiceset import summary_lines
 
         print("\n".join(summary_lines(figures["voice_stored"])))
+    if "server" in figures:
+        from .serverbench import summary_lines as server_lines
+
+        print("\n".join(server_lines(figures["server"])))
 
 
 def _print_model(model: dict) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
 import sys
 import time
 from types import SimpleNamespace
@@ -83,6 +82,8 @@ def connect(*, start: bool = False, notify=None) -> Connection | None:
     conn = _connected(path)
     if conn is not None or not start:
         return conn
+    import subprocess
+
     if notify:
         notify("starting the dictbash server…")
     folder = private_dir()

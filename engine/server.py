@@ -57,7 +57,6 @@ import struct
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,6 +181,12 @@ def _error(code: str, message: str) -> dict:
 def _log(message: str) -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} dictbash serve[{os.getpid()}]: {message}",
           file=sys.stderr, flush=True)
+
+
+def _traceback() -> str:
+    import traceback  # only when something failed: a client imports this module too
+
+    return traceback.format_exc()
 
 
 def _rss_mb() -> tuple[float, float]:
@@ -476,7 +481,7 @@ class Server:
         try:
             self._load()
         except Exception as error:  # the clients still have the commands alone
-            _log(f"loading failed:\n{traceback.format_exc()}")
+            _log(f"loading failed:\n{_traceback()}")
             self.shutdown(f"cannot load the engine or the recogniser ({error})")
             return
         while (job := self.jobs.get()) is not None:
@@ -489,7 +494,7 @@ class Server:
                 else:
                     reply = self._transcribe(request)
             except Exception as error:  # one request's failure must not end the server
-                _log(f"{request.get('op')} failed:\n{traceback.format_exc()}")
+                _log(f"{request.get('op')} failed:\n{_traceback()}")
                 name = type(error).__name__
                 reply = _error("internal", f"the server failed on this request ({name}: {error})")
             self.served += 1
@@ -585,7 +590,7 @@ class Server:
         try:
             reply = self._capture(recording)
         except Exception as error:  # a broken audio device must not end the server
-            _log(f"recording failed:\n{traceback.format_exc()}")
+            _log(f"recording failed:\n{_traceback()}")
             reply = _error("microphone", f"the recording failed ({error})")
         with self._lock:
             self.recording = None
