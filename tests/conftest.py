@@ -12,3 +12,17 @@ def corpus():
     if not CORPUS_PATH.is_file():
         pytest.skip(f"the tldr corpus is not at {CORPUS_PATH} (set DICTBASH_CORPUS)")
     return CORPUS_PATH
+
+
+@pytest.fixture(scope="module")
+def pulse(tmp_path_factory):
+    """A private PulseAudio daemon whose default source (the microphone of its clients) hears
+    what is played to its sink: the environment of its clients. Skipped, saying why, where
+    PulseAudio is missing or does not start."""
+    from bench.serverbench import null_sink
+
+    with null_sink(tmp_path_factory.mktemp("pulse")) as env:
+        if env is None:
+            pytest.skip("needs PulseAudio (pulseaudio, paplay, pactl: see "
+                        "scripts/system-packages.sh), started here")
+        yield env

@@ -18,7 +18,7 @@ import pytest
 from engine.server import SOCKET_NAME
 from engine.shell_init import SHELLS, parse_key, snippet
 from test_server import Client
-from test_voice_io import need, pulse  # noqa: F401  (pulse: the fixture, used by name)
+from test_voice_io import need
 
 DICTBASH = str(Path(sys.executable).with_name("dictbash"))
 PROMPT = "db$ "
@@ -205,7 +205,7 @@ def speech(tmp_path_factory):
     return path
 
 
-def test_spoken_dictation_through_the_microphone(pulse, speech, tmp_path):  # noqa: F811
+def test_spoken_dictation_through_the_microphone(pulse, speech, tmp_path):
     """Alt-v, the WAV played into the null sink (the default microphone), Alt-v again: the
     command on the line, not run; then silence: nothing typed; then hands-free (what mode
     vad asks for): the server ends the recording at the pause after the speech."""

@@ -113,33 +113,6 @@ def test_listen_without_a_terminal_says_what_to_use():
 
 # -- a real microphone: PulseAudio's null sink ------------------------------------------------
 
-@pytest.fixture(scope="module")
-def pulse(tmp_path_factory):
-    """A private PulseAudio daemon whose default source hears what is played to its sink."""
-    need("pulseaudio", "paplay", "pactl")
-    home = tmp_path_factory.mktemp("pulse")
-    socket = home / "native"
-    (home / "default.pa").write_text(
-        f"load-module module-native-protocol-unix auth-anonymous=1 socket={socket}\n"
-        "load-module module-null-sink sink_name=vsink rate=16000\n"
-        "set-default-sink vsink\nset-default-source vsink.monitor\n")
-    env = {**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": str(home),
-           "PULSE_SERVER": f"unix:{socket}"}
-    daemon = subprocess.Popen(["pulseaudio", "-n", "-F", str(home / "default.pa"),
-                               "--exit-idle-time=-1", "--daemonize=no"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
-            break
-        time.sleep(0.1)
-    else:
-        daemon.kill()
-        pytest.skip("PulseAudio did not start here")
-    yield env
-    daemon.kill()
-    daemon.wait()
-
-
 def test_the_microphone_captures_what_is_played(pulse, wavs, monkeypatch):
     monkeypatch.setenv("PULSE_SERVER", pulse["PULSE_SERVER"])
     from engine.audio import Microphone, level_dbfs, load_audio
