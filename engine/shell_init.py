@@ -226,10 +226,13 @@ def dictate(settings, key: str = DEFAULT_KEY, typed: bool = False) -> int:
 
         conn = connect(start=True, notify=term.show)
         if typed:
-            return _typed(term, conn, settings, "dictate")
+            return _typed(term, settings, "dictate")
         return _spoken(term, conn, settings, spec)
     except ServerError as error:
         term.say(f"dictbash: {error}")
+        return 2
+    except OSError as error:  # the server went away mid-request
+        term.say(f"dictbash: the server stopped answering ({error.strerror or error})")
         return 2
     except KeyboardInterrupt:
         return 130
@@ -276,7 +279,7 @@ def _spoken(term: Terminal, conn, settings, key: Key) -> int:
             break
     if not reply["ok"]:
         if reply["code"] in ("no_microphone", "no_recogniser"):
-            return _typed(term, conn, settings, "no microphone: dictate"
+            return _typed(term, settings, "no microphone: dictate"
                           if reply["code"] == "no_microphone" else "no recogniser: dictate")
         term.say(f"dictbash: {reply['error']}")
         return 2
@@ -296,8 +299,10 @@ def _asked(pressed: bytes, key: Key) -> str | None:
     return "stop" if b"\r" in pressed or b"\n" in pressed else None
 
 
-def _typed(term: Terminal, conn, settings, prompt: str) -> int:
-    """The dictation typed on one line, converted as typed text (its case is meaning)."""
+def _typed(term: Terminal, settings, prompt: str) -> int:
+    """The dictation typed on one line, converted as typed text (its case is meaning), on a
+    connection of its own: the server closes one that waits long with nothing asked."""
+    from .client import connect
     from .server import served_settings
 
     text = term.line(f"{prompt} (Enter converts, Esc cancels)> ")
@@ -306,7 +311,12 @@ def _typed(term: Terminal, conn, settings, prompt: str) -> int:
     if not text.strip():
         return 1
     term.show("thinking…")
-    reply = conn.call({"op": "convert", "texts": [text], "settings": served_settings(settings)})
+    conn = connect(start=True, notify=term.show)
+    try:
+        reply = conn.call({"op": "convert", "texts": [text],
+                           "settings": served_settings(settings)})
+    finally:
+        conn.close()
     if not reply["ok"]:
         term.say(f"dictbash: {reply['error']}")
         return 2
