@@ -429,6 +429,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     from classifiers.train import add_train_parser as add_train_classifiers
 
     add_train_classifiers(train_sub)
+    from models.recogniser_train import add_train_parser as add_train_recogniser
+
+    add_train_recogniser(train_sub)
     return parser
 
 
