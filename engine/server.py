@@ -248,8 +248,9 @@ class Connection:
     def _handle(self, line: bytes) -> None:
         try:
             request = json.loads(line)
-        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
-            self.send(_error("bad_request", f"not a JSON line ({error})"))
+        except (ValueError, RecursionError) as error:  # malformed, not UTF-8, nested deep
+            self.send(_error("bad_request", f"not a JSON line ({type(error).__name__}: "
+                                            f"{str(error)[:200]})"))
             return
         if not isinstance(request, dict):
             self.send(_error("bad_request", "a request is a JSON object with an \"op\""))

@@ -265,7 +265,8 @@ def test_hostile_and_broken_clients_leave_it_serving(served):
                 b"{\"op\": \"convert\", \"texts\": \"not a list\"}\n",
                 b"{\"op\": \"convert\", \"texts\": [1]}\n",
                 b"{\"op\": \"transcribe\", \"path\": \"relative.wav\"}\n",
-                b"{\"op\": \"record\", \"until\": \"never\"}\n"][n % 10]
+                b"{\"op\": \"record\", \"until\": \"never\"}\n",
+                b"[" * 100_000 + b"\n"][n % 11]
         client.send(junk)
         reply = client.reply()
         assert reply is not None and reply["ok"] is False and reply["code"] == "bad_request"
