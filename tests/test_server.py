@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import wave
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -41,9 +42,9 @@ def environment(folder: Path, config: str = "") -> dict:
             "DICTBASH_CONFIG": str(folder / "config.toml")}
 
 
-def dictbash(*argv, env, stdin=None, timeout=120):
+def dictbash(*argv, env, stdin=None, cwd=None, timeout=120):
     return subprocess.run([DICTBASH, *argv], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, cwd=cwd)
 
 
 class Client:
@@ -210,6 +211,28 @@ def test_convert_through_the_server_equals_convert_alone(served):
         if not flags:
             assert "git push -u origin main\n" in alone.stdout  # the model's route was taken
     assert Client(path).ask({"op": "status"})["served"] == before + 2
+
+
+def test_transcribe_through_the_server_equals_transcribe_alone(served, tmp_path):
+    from test_voice_io import SPOKEN, need
+
+    need("espeak-ng")
+    env, path, _ = served
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "130", "-g", "8", "-w",
+                    tmp_path / "speech.wav", SPOKEN], check=True)
+    with wave.open(str(tmp_path / "silence.wav"), "wb") as silence:
+        silence.setnchannels(1)
+        silence.setsampwidth(2)
+        silence.setframerate(16000)
+        silence.writeframes(bytes(32000))
+    files = ["speech.wav", "silence.wav", "missing.wav"]  # as typed, relative to here
+    before = Client(path).ask({"op": "status"})["served"]
+    through = dictbash("transcribe", *files, env=env, cwd=tmp_path)
+    alone = dictbash("transcribe", "--no-server", *files, env=env, cwd=tmp_path)
+    assert (through.returncode, through.stdout, through.stderr) == (
+        alone.returncode, alone.stdout, alone.stderr)
+    assert "--version" in through.stdout and "no audio file at missing.wav" in through.stderr
+    assert Client(path).ask({"op": "status"})["served"] == before + 3
 
 
 def test_a_client_with_other_settings_works_alone(served):
