@@ -461,10 +461,11 @@ class Engine:
         """The tagger's tags with each space-or-join choice between kept words made by the
         spacer and the tagger together, cost 0; then the same with its unsure choices
         flipped (``_flips``), each with the log-odds it gives up. A spoken ``space`` always
-        stands, and where one is said the speaker is speaking the protocol, so words said
-        without one between them join (PROTOCOL.md section 4: strict stays strict); nor
-        does a space split a ``... case`` scope, a multi-word symbol or what ``capital``
-        acts on (``processor.bound``)."""
+        stands, and where one is said the speaker is speaking the protocol, so two words said
+        next to each other join (PROTOCOL.md section 4: strict stays strict; across dropped
+        words, a correction or a filler, the spacer decides); nor does a space split a
+        ``... case`` scope, a multi-word symbol or what ``capital`` acts on
+        (``processor.bound``)."""
         from models.tags import tagged_word
 
         tags = [t.tag for t in tagged]
@@ -484,8 +485,9 @@ class Engine:
             after_space = False
         protocol = [tagged_word(words[k], tags[k]) for k in kept]
         scores = spacer.space_scores(protocol, prior, said)
-        # where a space is said, the speaker places them all: words said between join
-        tied = [True] * len(said) if any(said) else bound(protocol, numbers=False)
+        strict = SPACE in words  # the speaker places the spaces: words said together join
+        tied = [bound_ or (strict and k == before + 1) for bound_, k, before
+                in zip(bound(protocol, numbers=False), kept, [-2] + kept)]
         scores = [-math.inf if joined and not spoken else score
                   for score, spoken, joined in zip(scores, said, tied)]
         spacings = []
