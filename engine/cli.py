@@ -23,10 +23,21 @@ def _settings(args: argparse.Namespace):
 
 
 def _engine(settings):
+    """The engine, hearing your words (``engine.words``)."""
     from .engine import Engine
+    from .words import PersonalEngine
 
-    return Engine(model_dir=settings.model or None, adapter_dir=settings.adapter or None,
-                  use_model=settings.use_model)
+    return PersonalEngine(Engine(model_dir=settings.model or None,
+                                 adapter_dir=settings.adapter or None,
+                                 use_model=settings.use_model))
+
+
+def _recognizer(settings):
+    """The recogniser, its repair knowing your words; RecognizerUnavailable if it cannot be."""
+    from .recognizer import Recognizer
+    from .words import PersonalRecognizer
+
+    return PersonalRecognizer(Recognizer(settings.recogniser or None, threads=settings.threads))
 
 
 def _print_result(result, args: argparse.Namespace, extra: dict | None = None) -> None:
@@ -72,7 +83,7 @@ def _transcribe(args: argparse.Namespace) -> int:
     server (``dictbash serve``), else alone."""
     from .audio import AudioError
     from .client import Transcriber
-    from .recognizer import Recognizer, RecognizerUnavailable
+    from .recognizer import RecognizerUnavailable
     from .server import transcribe_file
 
     settings = _settings(args)
@@ -86,8 +97,7 @@ def _transcribe(args: argparse.Namespace) -> int:
                 served = None  # none running (or it has other settings): alone from here
                 if recognizer is None:
                     try:
-                        recognizer = Recognizer(settings.recogniser or None,
-                                                threads=settings.threads)
+                        recognizer = _recognizer(settings)
                     except RecognizerUnavailable as error:
                         print(f"dictbash transcribe: {error}", file=sys.stderr)
                         return EXIT_USAGE
@@ -116,7 +126,7 @@ def _transcribe(args: argparse.Namespace) -> int:
 def _listen(args: argparse.Namespace) -> int:
     """The live REPL; without a working microphone or recogniser, typed dictation only."""
     from .audio import AudioError, Microphone, list_microphones
-    from .recognizer import Recognizer, RecognizerUnavailable
+    from .recognizer import RecognizerUnavailable
     from .repl import VoiceRepl, default_history
 
     if args.list_microphones:
@@ -138,7 +148,7 @@ def _listen(args: argparse.Namespace) -> int:
     else:
         try:
             print("loading the recogniser...", file=sys.stderr)
-            recognizer = Recognizer(settings.recogniser or None, threads=settings.threads)
+            recognizer = _recognizer(settings)
             microphone = Microphone(settings.microphone or None)
         except (RecognizerUnavailable, AudioError) as error:
             note = f"voice off: {error}. Typed dictation still works."
@@ -252,7 +262,8 @@ def _add_recogniser_flags(parser: argparse.ArgumentParser) -> None:
                         help="CPU threads for the recogniser (default 2)")
 
 
-LIGHT = ("convert", "transcribe", "listen", "config", "serve", "init", "dictate", "bench")
+LIGHT = ("convert", "transcribe", "listen", "config", "serve", "init", "dictate", "words",
+         "bench")
 """Subcommands whose parsers import nothing: for these the others (eval, data, train: bench,
 models, classifiers, numpy; about half a second) are not registered, so a command that only
 talks to a running server starts in milliseconds."""
@@ -343,6 +354,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     config.set_defaults(func=_config)
+
+    from .words import add_parser as add_words_parser
+
+    add_words_parser(sub)
 
     serve = sub.add_parser(
         "serve", help="one warm engine for this user, on a Unix socket (docs/server.md)",

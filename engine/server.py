@@ -143,19 +143,22 @@ def peer_uid(sock: socket.socket) -> int:
 
 def served_settings(settings) -> dict:
     """The settings a server's answers depend on, as client and server compare them: paths
-    made absolute (the two run in different folders)."""
+    made absolute (the two run in different folders), and which words file (``engine.words``:
+    its content is read again as it changes)."""
     def where(value: str) -> str:
         return os.path.abspath(os.path.expanduser(value)) if value and os.path.exists(
             os.path.expanduser(value)) else value
 
+    from .words import words_path
+
     return {"model": where(settings.model), "adapter": where(settings.adapter),
             "use_model": settings.use_model, "recogniser": where(settings.recogniser),
-            "microphone": settings.microphone}
+            "microphone": settings.microphone, "words": str(words_path().absolute())}
 
 
-NEEDS = {"convert": ("model", "adapter", "use_model"),
-         "transcribe": ("model", "adapter", "use_model", "recogniser"),
-         "record": ("model", "adapter", "use_model", "recogniser", "microphone")}
+NEEDS = {"convert": ("model", "adapter", "use_model", "words"),
+         "transcribe": ("model", "adapter", "use_model", "recogniser", "words"),
+         "record": ("model", "adapter", "use_model", "recogniser", "microphone", "words")}
 """The settings each request's answer depends on."""
 
 
@@ -505,8 +508,8 @@ class Server:
     def _load(self) -> None:
         """The engine with its model, then the recogniser; what could not load is said in
         ``loaded`` and in the replies that need it, as the commands alone would say it."""
-        from .cli import _engine
-        from .recognizer import Recognizer, RecognizerUnavailable
+        from .cli import _engine, _recognizer
+        from .recognizer import RecognizerUnavailable
 
         began = time.perf_counter()
         self.engine = _engine(self.settings)
@@ -518,8 +521,7 @@ class Server:
         _log(f"engine {self.loaded['engine']}")
         began = time.perf_counter()
         try:
-            self.recognizer = Recognizer(self.settings.recogniser or None,
-                                         threads=self.settings.threads)
+            self.recognizer = _recognizer(self.settings)
             self.loaded["recogniser"] = (f"{self.recognizer.model_dir}, loaded in "
                                          f"{time.perf_counter() - began:.1f} s")
         except RecognizerUnavailable as error:
@@ -686,6 +688,9 @@ def serve(settings) -> int:
     lock, listener = claim(folder)
     wants = served_settings(settings)  # the server leaves this folder: paths made absolute
     settings = replace(settings, **{key: wants[key] for key in ("model", "adapter", "recogniser")})
+    from .words import words_path
+
+    os.environ["DICTBASH_WORDS"] = str(words_path().absolute())  # read again as it changes
     os.chdir("/")  # hold no client's folder; requests carry absolute paths
     Server(settings, folder, lock, listener).run()
     sys.stdout.flush()
