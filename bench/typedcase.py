@@ -53,7 +53,8 @@ def _pick(word: str, options: int) -> int:
 
 def typed_case(words: list[str]) -> tuple[list[str], list[int]]:
     """The words with casing directives rewritten as typed case, and for each input word
-    the index of the output word it went to (a directive goes where its word goes).
+    the index of the output word it went to (a directive goes where its word goes). A
+    ``... case`` scope is read as the protocol reads it: all the plain words that follow.
 
     ``capital head`` -> ``Head`` or ``capital Head``; ``all caps head`` -> ``HEAD``, ``all
     caps HEAD`` or ``capital HEAD``; ``camel case assemble release`` -> ``assembleRelease``;
@@ -115,12 +116,13 @@ def typed_row(row: dict) -> dict | None:
     dictated, where = typed_case(said)
     protocol = typed_case(row["protocol"].split())[0] if "protocol" in row else None
     if (dictated == said or " ".join(dictated) == row["expected"] or not protocol
-            or process(" ".join(protocol)) != process(row["protocol"])):
+            or process(" ".join(protocol)) != process(row["protocol"])
+            or not _typed(dictated) <= _typed(protocol)):  # a loose scope read too far
         return None
     first = dictated[0]
     if sentence_capital(first):
         return None
-    if row["difficulty"] == "voice":
+    if row["difficulty"] == "voice" and first.islower():  # a recogniser's sentence capital
         dictated[0] = first[:1].upper() + first[1:]
     typed = {**row, "dictated": " ".join(dictated), "protocol": " ".join(protocol),
              "from_recogniser": False}
@@ -131,6 +133,11 @@ def typed_row(row: dict) -> dict | None:
         if dictated[:typed["span"][0]] + dictated[typed["span"][1]:] != prose:
             return None
     return typed
+
+
+def _typed(words: list[str]) -> set[str]:
+    """The words that carry typed case."""
+    return {w for w in words if w != w.lower()}
 
 
 def build(per_level: int = 60, seed: int = 0, fold: int | None = None) -> list[dict]:

@@ -463,9 +463,10 @@ class Engine:
         flipped (``_flips``), each with the log-odds it gives up. A spoken ``space`` always
         stands, and where one is said the speaker is speaking the protocol, so two words said
         next to each other join (PROTOCOL.md section 4: strict stays strict; across dropped
-        words, a correction or a filler, the spacer decides); nor does a space split a
-        ``... case`` scope, a multi-word symbol or what ``capital`` acts on
-        (``processor.bound``)."""
+        words, a correction or a filler, the spacer decides), as do the words of its ``...
+        case`` scopes. Loose speech says no ``space`` to end a scope, so there the spacer
+        decides where one ends. No space splits a multi-word symbol or what ``capital`` acts
+        on (``processor.bound``)."""
         from models.tags import tagged_word
 
         tags = [t.tag for t in tagged]
@@ -487,7 +488,7 @@ class Engine:
         scores = spacer.space_scores(protocol, prior, said)
         strict = SPACE in words  # the speaker places the spaces: words said together join
         tied = [bound_ or (strict and k == before + 1) for bound_, k, before
-                in zip(bound(protocol, numbers=False), kept, [-2] + kept)]
+                in zip(bound(protocol, numbers=False, scopes=strict), kept, [-2] + kept)]
         scores = [-math.inf if joined and not spoken else score
                   for score, spoken, joined in zip(scores, said, tied)]
         spacings = []
