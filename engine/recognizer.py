@@ -16,12 +16,13 @@ decodes one best guess; dictation needs more). One utterance (up to 30 s) is:
    words on the audio (CTranslate2's ``align``), plus how likely they are as dictation
    (``Lexicon.score``, word-class bigrams of train-page dictations: ``hash`` rarely comes
    before a letter, nothing starts with ``space``), less a cost for each word more or fewer
-   than the pauses in the audio say were spoken (``pause_words``; fewer costs more: a small
-   model often stops early, dropping the last words);
+   than the audio can hold (``word_range``: a stretch of sound between pauses is one word,
+   a long one several run together; fewer costs more: a small model often stops early,
+   dropping the last words);
 4. if that hypothesis starts with a word no dictation starts with (``space``, ``dash``), the
    model skipped the first word: a second beam search starts from the likeliest other first
    token, and the choice is made again among both searches' hypotheses;
-5. if it has fewer words than the pauses say, or ends on a word no dictation ends on
+5. if it has fewer words than the audio holds at least, or ends on a word no dictation ends on
    (``space``, ``capital``, ``dash``), the model is asked for the missing words with the end
    of text forbidden;
 6. repaired: letter names where dictation spells (``dash age`` -> ``dash h``:
@@ -54,8 +55,10 @@ MAX_WINDOW_S = 30.0   # the model's one window
 MAX_EDITS = 8         # repairs checked against the audio a round (one batch)
 REPAIR_ROUNDS = 4     # rounds of repair: each keeps the best edit and proposes again
 LM_WEIGHT = 1.5       # weight of the dictation score (Lexicon.score) against the audio's
-EXTRA_WORD = 4.0      # cost of each word more than the pauses count (log-probability units)
+EXTRA_WORD = 4.0      # cost of each word more than the audio holds (log-probability units)
 MISSING_WORD = 16.0   # and of each word fewer: a small model drops words far more than it adds
+ONE_WORD_S = 1.0      # a stretch of sound between pauses no longer than this is one word
+WORD_S = (0.2, 0.6)   # seconds a word, fastest and slowest, in speech that runs words together
 _DICTATION_TOKEN = regex.compile(r" ?[a-z0-9]*")  # what a dictated word can be made of
 
 
@@ -176,7 +179,7 @@ class Recognizer:
         audio_s = len(samples) / SAMPLE_RATE
         budget = int(12 + 8 * audio_s)  # tokens: far more than any dictation of that length
         sequences = self._beam(encoded, [], budget)
-        spoken = pause_words(samples)
+        spoken = word_range(samples)
         best = self._choose(encoded, frames, sequences, spoken)
         first = self._words(sequences[best])[:1]
         if first and not self.lexicon.can_start(first[0]):
@@ -184,7 +187,7 @@ class Recognizer:
             best = self._choose(encoded, frames, sequences, spoken)
         raw = self._model.hf_tokenizer.decode(sequences[best]).strip()
         heard = _words_of(raw).split()
-        missing = spoken - len(heard)
+        missing = spoken[0] - len(heard)
         if heard and (missing > 0 or not self.lexicon.can_end(heard[-1])):
             raw = self._continue(encoded, sequences[best], max(1, missing), raw)
             heard = _words_of(raw).split()
@@ -192,12 +195,14 @@ class Recognizer:
             return raw, " ".join(heard)
         return raw, " ".join(self._repair(encoded, frames, spell_flags(heard), spoken))
 
-    def _prior(self, words: list[str], spoken: int) -> float:
+    def _prior(self, words: list[str], spoken: tuple[int, int]) -> float:
         """What is known of ``words`` before the audio is heard: ``LM_WEIGHT`` times their
         likelihood as dictation (``Lexicon.score``), less a cost per word more
-        (``EXTRA_WORD``) or fewer (``MISSING_WORD``) than the ``spoken`` the pauses count."""
-        extra = len(words) - spoken
-        cost = EXTRA_WORD * extra if extra > 0 else MISSING_WORD * -extra
+        (``EXTRA_WORD``) or fewer (``MISSING_WORD``) than the audio can hold (``spoken``:
+        at least and at most, ``word_range``)."""
+        low, high = spoken
+        n = len(words)
+        cost = EXTRA_WORD * (n - high) if n > high else MISSING_WORD * max(0, low - n)
         return LM_WEIGHT * self.lexicon.score(words) - cost
 
     def _beam(self, encoded, prefix: list[int], budget: int) -> list[list[int]]:
@@ -222,7 +227,8 @@ class Recognizer:
     def _words(self, ids: list[int]) -> list[str]:
         return _words_of(self._model.hf_tokenizer.decode(ids)).split()
 
-    def _choose(self, encoded, frames: int, sequences: list[list[int]], spoken: int) -> int:
+    def _choose(self, encoded, frames: int, sequences: list[list[int]],
+                spoken: tuple[int, int]) -> int:
         """The hypothesis with the best model log-probability (``align``) plus ``_prior``."""
         first: dict[tuple[str, ...], int] = {}  # each distinct word sequence, scored once
         for k, ids in enumerate(sequences):
@@ -235,7 +241,8 @@ class Recognizer:
         best = max(range(len(words)), key=lambda k: scores[k] + self._prior(words[k], spoken))
         return first[tuple(words[best])]
 
-    def _repair(self, encoded, frames: int, heard: list[str], spoken: int) -> list[str]:
+    def _repair(self, encoded, frames: int, heard: list[str],
+                spoken: tuple[int, int]) -> list[str]:
         """The heard words, edited while an edit the lexicon proposes scores better than what
         stands (model log-probability plus ``_prior``), one edit a round, for at most
         ``REPAIR_ROUNDS`` rounds: each edit is proposed again around the words the last one
@@ -303,16 +310,34 @@ def has_speech(samples: np.ndarray) -> bool:
     return bool(get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=500)))
 
 
-def pause_words(samples: np.ndarray, pause_s: float = 0.08, floor_db: float = -35.0) -> int:
-    """How many stretches of sound, separated by pauses of at least ``pause_s``, the audio
-    holds: about the number of words, when words are dictated one by one."""
+def stretches(samples: np.ndarray, pause_s: float = 0.08, floor_db: float = -35.0) -> list[float]:
+    """How long (seconds) each stretch of sound lasts, between pauses of at least
+    ``pause_s``."""
     hop = SAMPLE_RATE // 100
     frames = samples[: len(samples) // hop * hop].reshape(-1, hop)
     if not len(frames):
-        return 0
+        return []
     level = 10 * np.log10(np.mean(np.square(frames, dtype=np.float64), axis=1) + 1e-10)
     loud = np.flatnonzero(level > max(level.max() + floor_db, -70.0))
     if not len(loud):
-        return 0
-    gaps = np.diff(loud) - 1
-    return 1 + int(np.sum(gaps >= pause_s * 100))
+        return []
+    cuts = np.flatnonzero(np.diff(loud) - 1 >= pause_s * 100)
+    starts = loud[np.concatenate([[0], cuts + 1])]
+    ends = loud[np.concatenate([cuts, [len(loud) - 1]])]
+    return [float(end - start + 1) / 100 for start, end in zip(starts, ends)]
+
+
+def word_range(samples: np.ndarray) -> tuple[int, int]:
+    """How many words the audio holds, at least and at most. Dictated one by one, each
+    stretch of sound between pauses (``stretches``) is a word; a stretch longer than
+    ``ONE_WORD_S`` is words run together, as many as fit in it at ``WORD_S`` a word (300
+    to 100 words a minute). Counting such a stretch as one word made every word heard in it
+    but one cost ``EXTRA_WORD``, and a run-together dictation came back as one word."""
+    low = high = 0
+    for seconds in stretches(samples):
+        if seconds <= ONE_WORD_S:
+            low, high = low + 1, high + 1
+        else:
+            low += max(1, int(seconds / WORD_S[1]))
+            high += int(seconds / WORD_S[0])
+    return low, high

@@ -170,7 +170,7 @@ def test_repair_goes_on_from_the_words_its_last_edit_made():
     audio = {"as by set": 0.0, "az by set": -1.0, "az bicep": -2.0, "as bicep": -30.0}
     recognizer._scores = lambda encoded, frames, candidates: [
         audio.get(" ".join(words), -50.0) for words in candidates]
-    assert recognizer._repair(None, 0, "as by set".split(), 2) == ["az", "bicep"]
+    assert recognizer._repair(None, 0, "as by set".split(), (2, 2)) == ["az", "bicep"]
     audio["az by set"] = -40.0  # the audio rules the first edit out: nothing follows from it
     assert recognizer._repair(None, 0, "as by set".split(), 2) == ["as", "by", "set"]
 
@@ -181,20 +181,29 @@ def test_prior_weighs_dictation_and_the_pauses():
     recognizer = Recognizer.__new__(Recognizer)  # the prior needs no model
     recognizer.lexicon = Lexicon({"git": 10}, {}, {})
     words = "git space status".split()
-    assert recognizer._prior(words, 3) > recognizer._prior(words, 4)
-    assert recognizer._prior(words, 3) - recognizer._prior(words, 4) == MISSING_WORD
-    assert recognizer._prior(words, 3) - recognizer._prior(words, 2) == EXTRA_WORD < MISSING_WORD
-    assert recognizer._prior(words, 3) > recognizer._prior("gut space status".split(), 3)
+    prior = lambda low, high=None: recognizer._prior(words, (low, high or low))  # noqa: E731
+    assert prior(3) > prior(4)
+    assert prior(3) - prior(4) == MISSING_WORD
+    assert prior(3) - prior(2) == EXTRA_WORD < MISSING_WORD
+    assert prior(3) == prior(2, 5) == prior(3, 3)  # any count the audio can hold costs nothing
+    assert prior(3) - prior(5, 9) == 2 * MISSING_WORD
+    assert recognizer._prior(words, (3, 3)) > recognizer._prior("gut space status".split(), (3, 3))
 
 
-def test_pause_words_counts_stretches_of_sound():
-    from engine.recognizer import pause_words
+def test_word_range_counts_stretches_of_sound_and_words_run_together():
+    from engine.recognizer import ONE_WORD_S, WORD_S, stretches, word_range
 
-    tone = 0.3 * np.sin(np.arange(int(0.3 * SAMPLE_RATE)) * 2 * np.pi * 220 / SAMPLE_RATE)
+    def tone(seconds):
+        return 0.3 * np.sin(np.arange(int(seconds * SAMPLE_RATE)) * 2 * np.pi * 220 / SAMPLE_RATE)
+
     gap = np.zeros(int(0.15 * SAMPLE_RATE))
-    audio = np.concatenate([gap, tone, gap, tone, gap, tone, gap]).astype(np.float32)
-    assert pause_words(audio) == 3
-    assert pause_words(np.zeros(1600, np.float32)) == 0
+    audio = np.concatenate([gap, tone(0.3), gap, tone(0.3), gap, tone(0.3), gap])
+    assert stretches(audio.astype(np.float32)) == [0.3, 0.3, 0.3]
+    assert word_range(audio.astype(np.float32)) == (3, 3)  # dictated one by one: a word each
+    assert word_range(np.zeros(1600, np.float32)) == (0, 0)
+    # five seconds without a pause: words run together, 100 to 300 words a minute
+    run = np.concatenate([gap, tone(0.3), gap, tone(5.0), gap]).astype(np.float32)
+    assert 5.0 > ONE_WORD_S and word_range(run) == (1 + int(5 / WORD_S[1]), 1 + int(5 / WORD_S[0]))
 
 
 # --------------------------------------------------------------------------------------------
