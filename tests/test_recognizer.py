@@ -172,7 +172,7 @@ def test_repair_goes_on_from_the_words_its_last_edit_made():
         audio.get(" ".join(words), -50.0) for words in candidates]
     assert recognizer._repair(None, 0, "as by set".split(), (2, 2)) == ["az", "bicep"]
     audio["az by set"] = -40.0  # the audio rules the first edit out: nothing follows from it
-    assert recognizer._repair(None, 0, "as by set".split(), 2) == ["as", "by", "set"]
+    assert recognizer._repair(None, 0, "as by set".split(), (2, 2)) == ["as", "by", "set"]
 
 
 def test_prior_weighs_dictation_and_the_pauses():
