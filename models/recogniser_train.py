@@ -1,4 +1,4 @@
-"""``dictbash train recogniser``: LoRA on tiny.en's decoder, taught what shell dictation sounds like.
+"""``dictbash train recogniser``: LoRA on tiny.en's decoder, taught how shell dictation sounds.
 
 The encoder stays frozen, so its output for an utterance never changes during training: it
 is computed once, by the recogniser's own CTranslate2 encoder (int8, as ``engine.recognizer``
@@ -11,10 +11,10 @@ Data, all from **train** pages and **training** voices:
 * training rows: every level of ``bench.levels`` (strict, loose, natural, chaotic, mixed,
   recogniser-style) and plain prose (``TRAIN_MIX``), generated from the train pages of folds
   ``TRAIN_FOLDS`` (``bench.testsets.build``), said as ``bench.voiceset.spoken_text`` says
-  them; each spoken by a random espeak-ng voice of ``training_voice`` (English voices and
-  variants, speeds, pitches, gaps between words), once clean and ``copies - 1`` times
-  augmented (``augment``: reverb, a band limit like a laptop microphone, noise at several
-  signal-to-noise ratios, gain);
+  them; each heard ``copies`` times, each time in a random espeak-ng voice of
+  ``training_voice`` (English voices and variants, speeds, pitches, gaps between words),
+  the first time clean and the others augmented (``augment``: reverb, a band limit like a
+  laptop microphone, noise at several signal-to-noise ratios, gain);
 * validation rows: ``bench.voice.dev_set`` (fold 0's train pages, none of the training
   rows' pages) spoken clean by ``VALIDATION_VOICE``, a training-type voice that no training
   row is spoken with.
@@ -234,12 +234,12 @@ def build_data(folder: Path, whisper, tokens: Tokens, width: int, rows: int, val
                validation_voice: tuple[str, ...] = VALIDATION_VOICE) -> dict:
     """Make (or finish making) the feature cache in ``folder``: ``train`` (``rows`` rows
     times ``copies``, the first copy clean) and ``valid`` (``width``: the encoder's output
-    width). Returns its settings. Resumes
-    where an interrupted run stopped; settings differing from the cache's are an error."""
+    width). Returns its settings. Resumes where an interrupted run stopped; settings
+    differing from the cache's are an error."""
     from tqdm import tqdm
 
     from bench.voice import check_trainable, synthesize
-    from engine.audio import load_audio
+    from engine.audio import SAMPLE_RATE, load_audio
 
     check_trainable(validation_voice)
     settings = {"version": DATA_VERSION, "rows": rows, "valid_rows": valid_rows,
@@ -293,7 +293,7 @@ def build_data(folder: Path, whisper, tokens: Tokens, width: int, rows: int, val
                     index.write(json.dumps({
                         "id": row["id"], "level": row["level"], "page": row["page"],
                         "dictated": row["dictated"], "voice": " ".join(row["voice"]),
-                        "augmentation": how, "seconds": round(len(samples) / 16000, 2),
+                        "augmentation": how, "seconds": round(len(samples) / SAMPLE_RATE, 2),
                         "target": tokens.target(row["dictated"])}) + "\n")
                     if (k + 1) % 25 == 0 or k + 1 == len(plan):
                         features.flush()
@@ -337,9 +337,16 @@ def _loss(decoder, inputs, audio, positions, labels):
     return nn.losses.cross_entropy(decoder.logits(picked), labels, reduction="mean")
 
 
+def budget(seconds: float) -> int:
+    """Tokens a decode of ``seconds`` of audio may write: the recogniser's length cap, far
+    more than any dictation of that length (a loop stops there)."""
+    return int(12 + 8 * seconds)
+
+
 def validate(decoder, data: FeatureSet, tokens: Tokens, batch_size: int = 8) -> dict:
     """Validation loss (with the prompt) and the word error rate of greedy decoding with the
-    prompt, as ``bench.voice.word_errors`` counts it (the engine's normalisation)."""
+    prompt, at most ``budget`` tokens an utterance, as ``bench.voice.word_errors`` counts it
+    (the engine's normalisation)."""
     import mlx.core as mx
 
     from bench.voice import word_errors
@@ -351,9 +358,10 @@ def validate(decoder, data: FeatureSet, tokens: Tokens, batch_size: int = 8) -> 
         inputs, audio, positions, labels = _batch(data, chunk, tokens, [True] * len(chunk))
         total += _loss(decoder, inputs, audio, positions, labels).item() * len(labels)
         count += len(labels)
-        heard = decoder.greedy(audio, tokens.prompt, tokens.eot)
-        for i, ids in zip(chunk, heard):
-            said, text = data.records[i]["dictated"], tokens.text(ids)
+        budgets = [budget(data.records[i]["seconds"]) for i in chunk]
+        heard = decoder.greedy(audio, tokens.prompt, tokens.eot, max(budgets))
+        for i, ids, most in zip(chunk, heard, budgets):
+            said, text = data.records[i]["dictated"], tokens.text(ids[:most])
             wrong, n = word_errors(said, text)
             errors, words = errors + wrong, words + n
             if len(examples) < 3:
@@ -458,6 +466,7 @@ def train(out: Path, *, steps: int = 2000, rows: int = 4000, valid_rows: int = 4
             last = history["valid"][-1]
             bar.write(f"step {step + 1}: validation loss {last['loss']:.3f}, "
                       f"WER {last['wer']:.1%}")
+            sys.stdout.flush()  # a log file of an unattended run shows it now
         if (step + 1) % save_every == 0 or step + 1 == steps:
             save(step + 1)
     return {
