@@ -9,8 +9,8 @@ is ``layer[0].self_attention.linear_0.weight`` here). Only the decoder is here: 
 stays frozen and runs in CTranslate2 (int8, as ``engine.recognizer`` runs it), so training
 sees exactly the audio features the shipped recogniser computes.
 
-float32 throughout: float16 and quantized matmuls are ~40x slower on this CPU
-(docs/recogniser-training.md).
+float32 throughout: float16 and quantized matmuls are many times slower on a CPU
+(as for the base LLM: models/base.py).
 """
 
 from __future__ import annotations
@@ -50,10 +50,6 @@ class LoRALinear(nn.Module):
 
     def __call__(self, x):
         return self.linear(x) + self.scale * ((x @ self.lora_a) @ self.lora_b)
-
-    def delta(self) -> np.ndarray:
-        """The change to the linear's weight ``[out, in]`` that merging the LoRA makes."""
-        return np.asarray(self.scale * (self.lora_a @ self.lora_b).T)
 
 
 def _attend(q, k, v, heads: int, mask=None):
