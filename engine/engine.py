@@ -519,7 +519,10 @@ class Engine:
             route = "mixed"
         else:
             route = commands[0].route
-        typed = plan.spans if plan.keep_prose else commands  # text mode, or command mode
+        at = [k for k, s in enumerate(plan.spans) if s.kind == "command"]
+        # text mode types it all; command mode drops the prose around the commands, but
+        # not between them: there it is part of what was dictated as a command
+        typed = plan.spans if plan.keep_prose else plan.spans[at[0]:at[-1] + 1] if at else []
         output = " ".join(s.output for s in typed if s.output)
         confidence = min((s.confidence for s in commands), default=1.0)
         return Result(plan.text, output, route, confidence, plan.spans, plan.timings_ms,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from processor.speech import (FILLERS, REQUEST_CLOSINGS, RUN_CUES, TURN_OPENERS, TYPING_CUES,
                               WRAPPER_SUFFIXES)
-from processor.vocabulary import SPACE
+from processor.vocabulary import SPACE, SYMBOL_PHRASES
 
 
 def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
@@ -40,6 +40,11 @@ COMMAND_WORDS = frozenset({"now"})
 TAILS = _phrases(*(p for p in WRAPPER_SUFFIXES if p not in COMMAND_WORDS), *REQUEST_CLOSINGS)
 """Phrases after a command that ask for it or thank for it: the level generators' closings
 (``please``, ``thanks``) and a person's (``and press enter``)."""
+NAME_JOINERS = frozenset(p[0] for p, text in SYMBOL_PHRASES.items()
+                         if len(p) == 1 and text in ("-", "_"))
+"""Words that join a cue to the rest of a name (``run dash mailcap`` is ``run-mailcap``):
+no command starts with them."""
+_NO_COMMAND_START = NAME_JOINERS | {SPACE}
 
 
 def _match(words: list[str], at: int, phrases) -> int:
@@ -52,8 +57,9 @@ def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
     it (``typed``: a typing cue was said before it); None when there is no frame, or nothing
     in it.
 
-    A lead counts only if it ends in a cue and a ``space`` does not follow (``type space ls``
-    is the strict dictation of ``type ls``); a tail counts only after a word of the command
+    A lead counts only if it ends in a cue and neither a ``space`` follows (``type space
+    ls`` is the strict dictation of ``type ls``) nor a dash or underscore that makes the cue
+    part of a name (``run dash mailcap``); a tail counts only after a word of the command
     other than ``space`` (``echo space thanks`` types ``echo thanks``).
     """
     start = 0
@@ -61,7 +67,7 @@ def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
         start += n
     cue = _match(words, start, CUES)
     typed = tuple(words[start:start + cue]) in TYPING
-    if not cue or start + cue == len(words) or words[start + cue] == SPACE:
+    if not cue or start + cue == len(words) or words[start + cue] in _NO_COMMAND_START:
         start, typed = 0, False
     else:
         start += cue

@@ -85,3 +85,8 @@ def test_prose_and_strict_speech_keep_their_words(engine, said):
 def test_strict_looking_words_get_only_the_spaces_the_spacer_is_sure_of(engine, said, typed):
     result = engine.convert(said)
     assert (result.output, result.route) == (typed, "processor")
+
+
+def test_a_cue_joined_to_a_name_is_no_cue():
+    assert request_frame("run dash mailcap space dash dash action equals edit".split()) is None
+    assert request_frame("okay run ls space dash la".split())[:2] == (2, 6)
