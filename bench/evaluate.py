@@ -118,8 +118,9 @@ class Pair:
 
 
 def _alnum(text: str) -> list[str]:
-    """The runs of letters and digits of ``text``, lower case: the words a text types."""
-    return re.findall(r"[a-z0-9']+", text.lower())
+    """The runs of letters and digits of ``text``, lower case (an apostrophe inside a word
+    is part of it: ``it's``): the words a text types."""
+    return re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*", text.lower())
 
 
 _PAIR_FIELDS = frozenset(("dictated", "expected", "id", "category", "difficulty"))

@@ -381,3 +381,10 @@ def test_each_level_is_scored_in_its_mode_and_prose_is_counted():
     assert (command.expected, command.prose_typed) == ("npm install", 2)  # "first run"
     assert summarise([natural, mixed, voice])["prose"]["natural"] == {
         "command_rows": 1, "typed_prose": 1, "text_rows": 0, "lost_prose": 0}
+
+
+def test_a_quote_is_no_part_of_a_word_but_an_apostrophe_is():
+    from bench.evaluate import _alnum
+
+    assert _alnum("perl -i'.bak' -e 's/a/b/g' it's") == ["perl", "i", "bak", "e", "s", "a",
+                                                        "b", "g", "it's"]
