@@ -240,9 +240,9 @@ def _render(words: list[str], trace: list | None) -> str:
 def bound(words: list[str], numbers: bool = True, scopes: bool = True) -> list[bool]:
     """For each word, whether it is bound to the word before it: a space typed between them
     would change what the words say. Bound are the words inside a multi-word symbol, a ``...
-    case`` scope (``scopes``; else only its first word) or a number (``numbers``), and the
-    word after ``capital`` / ``all caps``: ``kebab case user settings panel`` is one name,
-    ``eight zero eight zero`` one number."""
+    case`` scope (``scopes``; else only its first word) or a number (``numbers``; also a
+    symbol said with one: ``two redirect``), and the word after ``capital`` / ``all caps``:
+    ``kebab case user settings panel`` is one name, ``eight zero eight zero`` one number."""
     trace: list = []
     _render(words, trace)
     out = [False] * len(words)
@@ -251,7 +251,7 @@ def bound(words: list[str], numbers: bool = True, scopes: bool = True) -> list[b
         out[start] = out[start] or directive
         if rule.endswith(" case") and not scopes:  # the directive's words and its first word
             end = min(end, start + 2 + (start + 1 < end and words[start + 1].lower() == "case"))
-        if numbers or rule != "number":
+        if numbers or not (rule == "number" or words[start].lower() in v.NUMBER_WORDS):
             out[start + 1:end] = [True] * (end - start - 1)
         directive = rule in ("capital", "all caps")
     return out
