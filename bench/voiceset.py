@@ -347,7 +347,8 @@ def add_eval_voice_parser(subparsers) -> None:
                     help="only this level (repeatable)")
     ev.add_argument("--limit", type=int, metavar="N", help="the first N of each voice and level")
     ev.add_argument("--folder", type=Path, default=DIR,
-                    help="the stored set: manifest.jsonl and its files (default: bench/data/voice)")
+                    help="the stored set's folder: manifest.jsonl and its files "
+                         "(default: bench/data/voice)")
     ev.add_argument("--recogniser", metavar="DIR",
                     help="a faster-whisper model directory (default: the embedded tiny.en)")
     ev.add_argument("--failures", type=int, default=0, metavar="N",
@@ -363,7 +364,10 @@ def _run_eval(args: argparse.Namespace) -> int:
     try:
         rows = select(load_manifest(args.folder / "manifest.jsonl"), args.voice, args.level,
                       args.limit)
-        result = score(rows, args.folder, recognizer=Recognizer(args.recogniser))
+        start = time.perf_counter()
+        recognizer = Recognizer(args.recogniser)
+        load_s = time.perf_counter() - start
+        result = {**score(rows, args.folder, recognizer=recognizer), "load_s": load_s}
     except (VoiceSetError, AudioError, RecognizerUnavailable) as error:
         print(f"dictbash eval-voice: {error}", file=sys.stderr)
         return 2
