@@ -17,7 +17,7 @@ import random
 import re
 from dataclasses import asdict, dataclass, field
 
-from processor import SpeakError, process, speak
+from processor import SpeakError, process, shell_units, speak
 
 from .corpus import page_split
 from processor.render import _number_text
@@ -122,17 +122,6 @@ def category(command: str) -> str:
 
 def _seed(rng: random.Random) -> int:
     return rng.randrange(2**31)
-
-
-def shell_units(strict: str) -> list[list[str]]:
-    """The strict words grouped by ``space`` (a shell word each, roughly)."""
-    units: list[list[str]] = [[]]
-    for word in strict.split():
-        if word == SPACE:
-            units.append([])
-        else:
-            units[-1].append(word)
-    return [u for u in units if u]
 
 
 def join_units(units: list[list[str]], loose: bool) -> list[str]:

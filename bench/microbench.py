@@ -124,7 +124,7 @@ def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
     training set is made from the tldr corpus; without it the fits are not timed
     (``fit_skipped`` says why) and the predictions still are."""
     from classifiers import Gate, Segmenter, Spacer
-    from classifiers.heldout import load_rows
+    from .heldout import load_rows
     from classifiers.spacer import spacer_examples
 
     try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 ORDER = 6
@@ -44,7 +44,8 @@ class ShellLM:
     def __init__(self, counts: dict[str, int], contexts: dict[str, tuple[int, int]],
                  order: int = ORDER):
         self.counts, self.contexts, self.order = counts, contexts, order
-        self.folds: list[ShellLM] | None = None
+        self.folds: dict[int, ShellLM] = {}
+        self.fold_of: Callable[[str], int] | None = None
         self._total = sum(n for g, n in counts.items() if len(g) == 1)
 
     @classmethod
@@ -91,27 +92,23 @@ class ShellLM:
         """log P(``one``) - log P(``other``) as what comes after ``before``: how much likelier
         one way to go on is than the other (``page``: as if that page's fold were unread, in
         training)."""
-        if page is not None and self.folds:
-            from bench.corpus import page_fold  # training only: the runtime passes no page
-
-            lm = self.folds[page_fold(page)]
-        else:
-            lm = self
+        lm = self.folds[self.fold_of(page)] if page is not None and self.folds else self
         before, one, other = normalise(before), normalise(one), normalise(other)
         same = len(os.path.commonprefix([one, other]))
         context = before + one[:same]
         return lm.logprob(one[same:], context) - lm.logprob(other[same:], context)
 
     @classmethod
-    def fit_pages(cls, pages_and_commands: list[tuple[str, str]], order: int = ORDER) -> "ShellLM":
+    def fit_pages(cls, pages_and_commands: list[tuple[str, str]], fold_of: Callable[[str], int],
+                  order: int = ORDER) -> "ShellLM":
         """The model of all the commands, holding for training one more per fold of pages
-        (``page_fold``) that has not read that fold: ``odds(..., page)`` answers for a
-        page's own fragments as for a new page's, which every page is at run time."""
-        from bench.corpus import FOLDS, page_fold
-
+        (``fold_of(page)``, the corpus's ``page_fold``) that has not read that fold:
+        ``odds(..., page)`` answers for a page's own fragments as for a new page's, which
+        every page is at run time."""
         lm = cls.fit((command for _, command in pages_and_commands), order)
-        lm.folds = [cls.fit((c for p, c in pages_and_commands if page_fold(p) != k), order)
-                    for k in range(FOLDS)]
+        lm.fold_of = fold_of
+        lm.folds = {k: cls.fit((c for p, c in pages_and_commands if fold_of(p) != k), order)
+                    for k in sorted({fold_of(p) for p, _ in pages_and_commands})}
         return lm
 
     def arrays(self) -> dict:

@@ -251,8 +251,8 @@ def spacer_example(words: list[str], answer: list[str]) -> tuple[list[str], list
     """(kept protocol words without ``space``, a space before each?) of one (fragment words,
     answer protocol words) pair; None when no tagging reaches the answer or one word is kept
     (no choice to learn)."""
-    from bench.levels import shell_units
     from models.tags import align, tags_to_protocol
+    from processor import shell_units
 
     tags = align(words, answer)
     if tags is None:

@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 from bench.corpus import FOLDS, commands, page_fold
+from bench.heldout import (gate_figures, load_rows, report, segmenter_figures, spacer_figures,
+                           spacer_report)
 
 from .artifacts import ARTIFACTS, FILES
 from .data import gate_label, training_set
 from .gate import Gate
-from .heldout import (gate_figures, load_rows, report, segmenter_figures, spacer_figures,
-                      spacer_report)
 from .segmenter import Segmenter
 from .shell_lm import ShellLM
 from .spacer import Spacer, spacer_example
@@ -85,7 +85,7 @@ def train_spacer(out_dir: str | Path | None = None, seed: int = 0, rows: int = S
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     lm = ShellLM.fit_pages([(e.page, command) for e, command in commands("train", seed)
-                            if kept(e.page)])
+                            if kept(e.page)], page_fold)
     fragments, spaces, pages = [], [], []
     for page, fragment, answer in generated(rows, seed):
         example = spacer_example(fragment.split(), answer.split()) if kept(page) else None

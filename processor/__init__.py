@@ -5,9 +5,9 @@ produced which characters; ``speak`` is the inverse, used to generate training a
 The protocol's words live in ``processor.vocabulary``.
 """
 
-from .render import Processed, Token, bound, explain, process
+from .render import Processed, Token, bound, explain, process, shell_units
 from .normalize import normalize, normalize_words, typed_words
 from .speaker import SpeakError, speak
 
-__all__ = ["process", "explain", "bound", "Processed", "Token", "speak", "SpeakError", "normalize",
-           "normalize_words", "typed_words"]
+__all__ = ["process", "explain", "bound", "shell_units", "Processed", "Token", "speak",
+           "SpeakError", "normalize", "normalize_words", "typed_words"]

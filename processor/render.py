@@ -257,6 +257,17 @@ def bound(words: list[str], numbers: bool = True, scopes: bool = True) -> list[b
     return out
 
 
+def shell_units(strict: str) -> list[list[str]]:
+    """The strict words grouped by ``space`` (a shell word each, roughly)."""
+    units: list[list[str]] = [[]]
+    for word in strict.split():
+        if word == v.SPACE:
+            units.append([])
+        else:
+            units[-1].append(word)
+    return [u for u in units if u]
+
+
 def process(text: str) -> str:
     """Type what a strict protocol utterance says: ``ls space dash l a`` -> ``ls -la``."""
     return _render(text.split(), None)

@@ -1,7 +1,7 @@
 """The gate and the segmenter: held-out targets, reproducible training, artifact versions.
 
 The held-out figures are computed on bench/data (TEST pages and handwritten rows, never trained
-on) by ``classifiers.heldout``, the same code ``dictbash train classifiers`` reports with.
+on) by ``bench.heldout``, the same code ``dictbash train classifiers`` reports with.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from classifiers import ArtifactVersionError, Gate, Segmenter, Span
 from classifiers.artifacts import FILES, default_path
 from classifiers.features import FEATURE_VERSION, RETRAIN_COMMAND
-from classifiers.heldout import gate_figures, load_rows, segmenter_figures
+from bench.heldout import gate_figures, load_rows, segmenter_figures
 from classifiers.train import train_classifiers
 
 # Targets on the held-out sets (the classifiers' brief).

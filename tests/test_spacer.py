@@ -12,7 +12,7 @@ from bench.corpus import FOLDS, page_fold
 from classifiers import ArtifactVersionError, Spacer
 from classifiers.artifacts import default_path
 from classifiers.features import FEATURE_VERSION
-from classifiers.heldout import load_rows, spacer_figures
+from bench.heldout import load_rows, spacer_figures
 from classifiers.shell_lm import ALPHABET, ShellLM
 from classifiers.spacer import spacer_examples
 from classifiers.train import train_spacer

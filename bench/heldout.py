@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from bench.records import BadRow, read_rows
+from classifiers.data import gate_label
+from classifiers.gate import Gate
+from classifiers.segmenter import COMMAND, Segmenter
+from classifiers.spacer import Spacer, spacer_examples
 from processor import normalize_words
 
-from .data import gate_label
-from .gate import Gate
-from .segmenter import COMMAND, Segmenter
-from .spacer import Spacer, spacer_examples
+from .records import BadRow, read_rows
 
-DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
+DATA = Path(__file__).resolve().parent / "data"
 SETS = ("strict", "loose", "natural", "chaotic", "mixed", "voice", "handwritten")
 
 
