@@ -43,6 +43,11 @@ METRICS: tuple[str, ...] = ("exact", "normalised", "case_insensitive")
 NONE_LABEL = "(none)"
 """The breakdown group of pairs with no category or level."""
 
+PHRASINGS: tuple[str, ...] = ("seen", "unseen")
+"""A row's ``phrasing``: whether the speech around its command was worded as in training
+(``seen``, the default) or with phrase components held out of training (``unseen``, listed in
+its ``phrases``). Unseen rows are the headline: they measure generalisation, not recall."""
+
 
 class ResultLike(Protocol):
     """What a converter returns: ``engine.engine.Result`` or anything with these two fields."""
@@ -68,6 +73,7 @@ class Pair:
     id: str | None = None
     category: str | None = None
     difficulty: str | None = None
+    phrasing: str = "seen"
     extra: dict[str, Any] = field(default_factory=dict)
     """The row's other fields: not scored, but ``--filter`` can select on them."""
     source: str = ""
@@ -123,7 +129,7 @@ def _alnum(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*", text.lower())
 
 
-_PAIR_FIELDS = frozenset(("dictated", "expected", "id", "category", "difficulty"))
+_PAIR_FIELDS = frozenset(("dictated", "expected", "id", "category", "difficulty", "phrasing"))
 
 
 @dataclass
@@ -150,6 +156,8 @@ class Record:
     """Prose words said (``Pair.prose_words``) that the output typed (command mode)."""
     prose_lost: int = 0
     """Prose words said that the output left out (text mode)."""
+    phrasing: str = "seen"
+    """The row's ``phrasing`` (``PHRASINGS``); runs saved before it existed were all seen."""
 
 
 # ---------------------------------------------------------------------------------- loading
@@ -165,6 +173,8 @@ def _pair(value: dict, source: str) -> Pair:
     for key in ("category", "difficulty"):
         if value.get(key) is not None and not isinstance(value[key], str):
             raise ValueError(f"{key!r} is not a string")
+    if value.get("phrasing", "seen") not in PHRASINGS:
+        raise ValueError(f"'phrasing' is neither {' nor '.join(map(repr, PHRASINGS))}")
     row_id = value.get("id")
     if row_id is not None and (isinstance(row_id, bool) or not isinstance(row_id, (str, int))):
         raise ValueError("'id' is neither a string nor an integer")
@@ -174,6 +184,7 @@ def _pair(value: dict, source: str) -> Pair:
         id=None if row_id is None else str(row_id),
         category=value.get("category"),
         difficulty=value.get("difficulty"),
+        phrasing=value.get("phrasing", "seen"),
         extra={k: v for k, v in value.items() if k not in _PAIR_FIELDS},
         source=source,
     )
@@ -261,6 +272,7 @@ def score(pair: Pair, output: str, route: str, latency_us: float,
         mode="text" if text_mode else "command",
         prose_typed=0 if text_mode else len(prose & typed),
         prose_lost=len(prose - typed) if text_mode else 0,
+        phrasing=pair.phrasing,
     )
 
 
@@ -340,6 +352,19 @@ def prose_figures(records: Iterable[Record]) -> dict[str, dict[str, int]]:
     return {k: figures[k] for k in _ordered(figures, LEVELS)}
 
 
+def phrasing_split(records: Sequence[Record]) -> dict[str, dict]:
+    """For each phrasing present (``PHRASINGS`` order): its total (``overall``), its figures
+    per level and its prose counts per level, so seen and unseen sit side by side."""
+    split = {}
+    for phrasing in PHRASINGS:
+        chosen = [r for r in records if r.phrasing == phrasing]
+        if chosen:
+            split[phrasing] = {"overall": stats(chosen),
+                               "by_level": breakdown(chosen, "difficulty", LEVELS),
+                               "prose": prose_figures(chosen)}
+    return split
+
+
 def summarise(
     records: Sequence[Record],
     *,
@@ -348,11 +373,14 @@ def summarise(
     filters: Sequence[tuple[str, str]] = (),
     limit: int | None = None,
 ) -> dict:
-    """The run's summary: overall figures, breakdowns by level, category and route, failures
-    per pattern and latency, all computed from ``records`` (plus how they were chosen)."""
+    """The run's summary: overall figures, breakdowns by level, category and route, the same
+    by phrasing (``by_phrasing``; ``headline`` names the one to quote: unseen where the run
+    has any), failures per pattern and latency, all computed from ``records`` (plus how they
+    were chosen)."""
     from .microbench import summary as distribution
 
     failures = Counter(r.pattern for r in records if r.pattern)
+    by_phrasing = phrasing_split(records)
     return {
         "inputs": list(inputs),
         "filters": [f"{k}={v}" for k, v in filters],
@@ -364,6 +392,8 @@ def summarise(
         "by_category": breakdown(records, "category"),
         "by_route": breakdown(records, "route", ROUTES),
         "prose": prose_figures(records),
+        "headline": "unseen" if "unseen" in by_phrasing else "seen",
+        "by_phrasing": by_phrasing,
         "failures": {p: failures[p] for p in PATTERNS},
         "latency_us": distribution([r.latency_us for r in records]),
     }
@@ -512,14 +542,16 @@ _EXAMPLES = """\
 input: JSON (a list of objects) or JSONL, one labelled pair an object:
   {"dictated": "ls space dash l a", "expected": "ls -la",
    "category": "files", "difficulty": "strict", "id": "ls-1"}
-category, difficulty (the level: strict, loose, natural, chaotic, mixed, voice) and id are
-optional; other fields are kept and can be filtered on. Malformed rows are reported on stderr
-by file and line and skipped.
+category, difficulty (the level: strict, loose, natural, chaotic, mixed, voice), id and
+phrasing ("seen", the default, or "unseen": worded with phrases held out of training, the
+headline figure) are optional; other fields are kept and can be filtered on. Malformed rows
+are reported on stderr by file and line and skipped.
 
 examples:
   dictbash eval bench/data/eval.jsonl
   dictbash eval a.jsonl b.json --json run.json --report run.md --chart run.png
   dictbash eval eval.jsonl --filter category=git --filter difficulty=loose --limit 100
+  dictbash eval bench/data/*.jsonl --phrasing unseen   (only rows worded unlike training)
   dictbash eval --compare before.json after.json
   dictbash eval dev/*.jsonl --spacer dev/spacer.npz   (a development set: dictbash data devsets)
   dictbash eval bench/data/*.jsonl --adapter ~/my-adapter --json after.json   (a trained adapter)
@@ -550,6 +582,9 @@ def add_eval_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     parser.add_argument("--filter", metavar="KEY=VALUE", type=parse_filter, action="append",
                         default=[], help="keep only pairs whose field KEY is VALUE; repeatable "
                                          "(the same KEY twice: either value)")
+    parser.add_argument("--phrasing", choices=("seen", "unseen", "all"), default="all",
+                        help="score only the rows whose phrasing is seen in training or held "
+                             "out of it (a row without the field is seen); default: all")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--mode", choices=("command", "text"),
                         help="score every pair in command mode (the command alone) or text "
@@ -604,12 +639,13 @@ def _evaluate_files(args: argparse.Namespace) -> int:
         skipped += file_skipped
     for row in skipped:
         print(f"dictbash eval: skipped {row}", file=sys.stderr)
-    chosen = select(pairs, args.filter, args.limit)
+    filters = args.filter + ([("phrasing", args.phrasing)] if args.phrasing != "all" else [])
+    chosen = select(pairs, filters, args.limit)
     if not chosen:
         raise InputError(f"no pair of {len(pairs)} matches the filters "
-                         + " ".join(f"{k}={v}" for k, v in args.filter))
+                         + " ".join(f"{k}={v}" for k, v in filters))
     records = run(chosen, _converter(args), quiet=args.quiet, mode=args.mode)
-    summary = summarise(records, skipped=len(skipped), inputs=args.files, filters=args.filter,
+    summary = summarise(records, skipped=len(skipped), inputs=args.files, filters=filters,
                         limit=args.limit)
     print(report.summary_text(summary))
     if args.json_out:
@@ -643,7 +679,7 @@ def _compare_runs(args: argparse.Namespace) -> int:
     from . import report
 
     if any((args.files, args.json_out, args.report, args.chart, args.limit, args.filter, args.mode,
-            args.spacer, args.model, args.adapter)):
+            args.spacer, args.model, args.adapter, args.phrasing != "all")):
         raise InputError("--compare takes two --json files and no other input or output")
     path_a, path_b = args.compare
     print(report.comparison_text(compare(load_run(path_a), load_run(path_b)), path_a, path_b))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .evaluate import METRICS, Comparison, Delta, Record
+from .evaluate import METRICS, PHRASINGS, Comparison, Delta, Record
 from .levels import LEVELS
 from .taxonomy import PATTERNS
 
@@ -51,29 +51,65 @@ def _figure(group: dict, metric: str) -> str:
     return f"{_percent(group['accuracy'][metric])} ({group['correct'][metric]})"
 
 
+def _phrasing_rows(summary: dict) -> list[list[str]]:
+    """The exact accuracy per level (then ``all``), seen and unseen side by side, as the
+    cells ``level``, ``seen % (n)``, ``unseen % (n)``; ``-`` where a side has no row."""
+    split = summary["by_phrasing"]
+
+    def cell(group: dict | None) -> str:
+        return f"{_percent(group['accuracy']['exact'])} ({group['n']})" if group else "-"
+
+    rows = [[level] + [cell(split.get(p, {}).get("by_level", {}).get(level)) for p in PHRASINGS]
+            for level in summary["by_level"]]
+    return rows + [["all"] + [cell(split.get(p, {}).get("overall")) for p in PHRASINGS]]
+
+
+def _phrasing_header(summary: dict) -> list[str]:
+    """The table's header; the unseen column is marked as the headline where it has rows."""
+    return ["level"] + [f"{p} % (n)" + (" headline" if p == "unseen" == summary["headline"]
+                                        else "") for p in PHRASINGS]
+
+
 # ------------------------------------------------------------------------------ plain text
 
 
+def _prose_line(summary: dict, title: str, rows: str, hits: str) -> str:
+    """One prose count per level, ``hits of rows``, each phrasing named when a run has
+    unseen rows (``natural 3 of 50 seen / 5 of 50 unseen``)."""
+    split, named = summary["by_phrasing"], summary["headline"] == "unseen"
+    parts = []
+    for level in summary["prose"]:
+        counts = [f"{f[hits]} of {f[rows]}" + (f" {p}" if named else "")
+                  for p, side in split.items() if (f := side["prose"].get(level)) and f[rows]]
+        if counts:
+            parts.append(f"{level} {' / '.join(counts)}")
+    return f"{title}: " + ", ".join(parts)
+
+
 def summary_text(summary: dict) -> str:
-    """The short plain summary ``dictbash eval`` always prints."""
+    """The short plain summary ``dictbash eval`` always prints: unseen phrasing first where
+    the run has any (it measures generalisation), then every row together."""
     overall = summary["overall"]
     skipped = f" ({summary['skipped']} malformed rows skipped)" if summary["skipped"] else ""
     latency = summary["latency_us"]
     failures = ", ".join(f"{p} {n}" for p, n in summary["failures"].items() if n)
-    lines = [
-        f"{summary['pairs']} pairs from {len(summary['inputs'])} file(s){skipped}",
-        "   ".join(f"{METRIC_NAMES[m]} {_figure(overall, m)}" for m in METRICS),
-        "levels (exact): " + ", ".join(
-            f"{name} {_figure(group, 'exact')}" for name, group in summary["by_level"].items()),
+    lines = [f"{summary['pairs']} pairs from {len(summary['inputs'])} file(s){skipped}"]
+    if summary["headline"] == "unseen":
+        unseen = summary["by_phrasing"]["unseen"]["overall"]
+        lines.append(f"headline, unseen phrasing ({unseen['n']} pairs): exact "
+                     f"{_figure(unseen, 'exact')}")
+    table = [_phrasing_header(summary)] + _phrasing_rows(summary)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines += [
+        "all pairs: " + "   ".join(f"{METRIC_NAMES[m]} {_figure(overall, m)}" for m in METRICS),
+        "exact by level and phrasing:",
+        *("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table),
         "routes: " + ", ".join(
             f"{name} {group['n']}" for name, group in summary["by_route"].items()),
         f"failures: {failures or 'none'}",
-        "prose words typed, command mode (rows): " + ", ".join(
-            f"{name} {f['typed_prose']} of {f['command_rows']}"
-            for name, f in summary["prose"].items() if f["command_rows"]),
-        "prose words lost, text mode (rows): " + ", ".join(
-            f"{name} {f['lost_prose']} of {f['text_rows']}"
-            for name, f in summary["prose"].items() if f["text_rows"]),
+        _prose_line(summary, "prose words typed, command mode (rows)", "command_rows",
+                    "typed_prose"),
+        _prose_line(summary, "prose words lost, text mode (rows)", "text_rows", "lost_prose"),
         f"latency: median {latency['median']:.1f} us, p95 {latency['p95']:.1f} us",
     ]
     return "\n".join(lines)
@@ -133,6 +169,9 @@ def comparison_text(comparison: Comparison, name_a: str, name_b: str) -> str:
     lines += ["", f"still wrong in both, output changed: {len(c.changed)}"]
     lines += ["", "by category, worst first:"] + _delta_table("category", c.deltas("category"))
     lines += ["", "by level, worst first:"] + _delta_table("level", c.deltas("difficulty", LEVELS))
+    if any(b.phrasing != "seen" for _, b in c.matched):
+        lines += ["", "by phrasing, worst first:"] + _delta_table(
+            "phrasing", c.deltas("phrasing", PHRASINGS))
     return "\n".join(lines)
 
 
@@ -174,6 +213,14 @@ def markdown(summary: dict, records: Sequence[Record]) -> str:
         "## By level",
         "",
         *_breakdown_table("level", summary["by_level"]),
+        "",
+        "## By level and phrasing (exact)",
+        "",
+        "Unseen rows are worded with phrases held out of training: the headline where present.",
+        "",
+        "| " + " | ".join(_phrasing_header(summary)) + " |",
+        "|---|" + "---:|" * len(PHRASINGS),
+        *("| " + " | ".join(row) + " |" for row in _phrasing_rows(summary)),
         "",
         "## By category",
         "",

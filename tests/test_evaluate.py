@@ -18,6 +18,7 @@ from bench.evaluate import (
     add_eval_parser,
     compare,
     load,
+    load_run,
     run,
     select,
     summarise,
@@ -49,6 +50,13 @@ def echo_convert(text: str, **modes) -> SimpleNamespace:
 def case_pairs() -> list[Pair]:
     return [Pair(d, e, id=f"p{i}", category=c, difficulty=lvl)
             for i, (d, (e, _, _, c, lvl)) in enumerate(CASES.items())]
+
+
+def load_row(row: dict) -> Pair:
+    """The ``Pair`` that ``load`` reads from one row."""
+    from bench.evaluate import _pair
+
+    return _pair(row, "test")
 
 
 def write_jsonl(path, rows) -> None:
@@ -222,7 +230,8 @@ def test_json_records_recompute_the_summary(tmp_path, fake_engine):
     summary, records = data["summary"], data["records"]
     assert set(records[0]) == {"id", "dictated", "expected", "output", "route", "category",
                                "difficulty", "exact", "normalised", "case_insensitive",
-                               "pattern", "latency_us", "mode", "prose_typed", "prose_lost"}
+                               "pattern", "latency_us", "mode", "prose_typed", "prose_lost",
+                               "phrasing"}
 
     def figures(rows):
         metrics = ("exact", "normalised", "case_insensitive")
@@ -241,6 +250,97 @@ def test_json_records_recompute_the_summary(tmp_path, fake_engine):
         for p in {r["pattern"] for r in records} - {None}}
     assert all((r["pattern"] is None) == r["exact"] for r in records)
     assert summary["latency_us"]["median"] == statistics.median(r["latency_us"] for r in records)
+
+
+def test_a_run_saved_before_phrasing_loads_as_seen(tmp_path):
+    records = run(case_pairs(), fake_convert, quiet=True)
+    write_json(tmp_path / "run.json", summarise(records), records)
+    data = json.loads((tmp_path / "run.json").read_text())
+    for record in data["records"]:
+        del record["phrasing"]
+    (tmp_path / "old.json").write_text(json.dumps(data), encoding="utf-8")
+    assert [r.phrasing for r in load_run(tmp_path / "old.json")] == ["seen"] * 6
+
+
+# --------------------------------------------------------------------------------- phrasing
+
+
+def phrased_rows() -> list[dict]:
+    """The six cases, the natural and voice rows (one exact) and the first loose one worded
+    with held-out phrases: seen strict 1 of 2, loose 0 of 1; unseen loose 0 of 1, natural 0
+    of 1, voice 1 of 1."""
+    rows = case_rows()
+    for row in rows:
+        if row["id"] in ("p1", "p2", "p4"):
+            row.update(phrasing="unseen", phrases=["for the port"])
+    return rows
+
+
+def test_summary_puts_seen_and_unseen_side_by_side_with_unseen_the_headline():
+    pairs = [load_row(row) for row in phrased_rows()]
+    summary = summarise(run(pairs, fake_convert, quiet=True))
+    split = summary["by_phrasing"]
+    exact = lambda groups: {k: (g["n"], g["correct"]["exact"]) for k, g in groups.items()}  # noqa
+    assert summary["headline"] == "unseen" and list(split) == ["seen", "unseen"]
+    assert exact({p: split[p]["overall"] for p in split}) == {"seen": (3, 1), "unseen": (3, 1)}
+    assert exact(split["seen"]["by_level"]) == {"strict": (2, 1), "loose": (1, 0)}
+    assert exact(split["unseen"]["by_level"]) == {"loose": (1, 0), "natural": (1, 0),
+                                                  "voice": (1, 1)}
+    assert split["unseen"]["prose"]["natural"]["command_rows"] == 1
+    assert "natural" not in split["seen"]["prose"]
+    # the totals over every row are unchanged by the split
+    assert exact({"all": summary["overall"]}) == {"all": (6, 2)}
+
+    text = report.summary_text(summary)
+    assert "headline, unseen phrasing (3 pairs): exact 33.3% (1)" in text
+    table = [line.split() for line in text.splitlines() if line.startswith("  ")]
+    assert table == [["level", "seen", "%", "(n)", "unseen", "%", "(n)", "headline"],
+                     ["strict", "50.0%", "(2)", "-"],
+                     ["loose", "0.0%", "(1)", "0.0%", "(1)"],
+                     ["natural", "-", "0.0%", "(1)"],
+                     ["voice", "-", "100.0%", "(1)"],
+                     ["all", "33.3%", "(3)", "33.3%", "(3)"]]
+    assert "loose 0 of 1 seen / 0 of 1 unseen, natural 0 of 1 unseen" in text
+    markdown = report.markdown(summary, [])
+    assert "| level | seen % (n) | unseen % (n) headline |" in markdown
+    assert "| natural | - | 0.0% (1) |" in markdown
+
+
+def test_a_run_with_no_unseen_row_keeps_seen_as_its_headline():
+    summary = summarise(run(case_pairs(), fake_convert, quiet=True))
+    assert summary["headline"] == "seen" and list(summary["by_phrasing"]) == ["seen"]
+    assert summary["by_phrasing"]["seen"]["overall"] == summary["overall"]
+    text = report.summary_text(summary)
+    assert "headline" not in text and ["all", "33.3%", "(6)", "-"] in [
+        line.split() for line in text.splitlines()]
+    assert "loose 0 of 2, natural 0 of 1" in text
+
+
+def test_phrasing_flag_scores_only_those_rows_and_bad_values_are_skipped(
+        tmp_path, capsys, fake_engine):
+    rows = phrased_rows() + [{"dictated": "x", "expected": "y", "phrasing": "maybe"}]
+    write_jsonl(tmp_path / "pairs.jsonl", rows)
+    out = tmp_path / "run.json"
+    assert cli(str(tmp_path / "pairs.jsonl"), "--quiet", "--phrasing", "unseen",
+               "--json", str(out)) == 0
+    assert "pairs.jsonl:7: 'phrasing' is neither 'seen' nor 'unseen'" in capsys.readouterr().err
+    data = json.loads(out.read_text())
+    assert [(r["id"], r["phrasing"]) for r in data["records"]] == [
+        ("p1", "unseen"), ("p2", "unseen"), ("p4", "unseen")]
+    assert data["summary"]["filters"] == ["phrasing=unseen"]
+    assert cli(str(tmp_path / "pairs.jsonl"), "--quiet", "--phrasing", "seen",
+               "--json", str(out)) == 0
+    assert [r["id"] for r in json.loads(out.read_text())["records"]] == ["p0", "p3", "p5"]
+    assert cli("--compare", str(out), str(out), "--phrasing", "seen") == 2
+
+
+def test_compare_shows_phrasing_deltas_when_b_has_unseen_rows():
+    pairs = [load_row(row) for row in phrased_rows()]
+    a, b = run(pairs, echo_convert, quiet=True), run(pairs, fake_convert, quiet=True)
+    text = report.comparison_text(compare(a, b), "a", "b")
+    rows = text[text.index("by phrasing"):].splitlines()[2:]
+    assert [row.split()[:2] for row in rows] == [["seen", "3"], ["unseen", "3"]]
+    assert "by phrasing" not in report.comparison_text(compare(a, a[:1]), "a", "b")
 
 
 # ---------------------------------------------------------------------------------- compare
