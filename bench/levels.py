@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass, field
 
 from processor import SpeakError, process, shell_units, speak
 
+from . import phrasing
 from .corpus import page_split
+from .phrasing import Speaker, dictated_piece, unit_kind
 from processor.render import _number_text
 from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, PROSE_TAILS, RESTARTS,
                               WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
@@ -313,18 +315,157 @@ def voice(command: str, rng: random.Random) -> Row | None:
     return checked(Row(" ".join(heard), command, "voice", protocol=protocol), command)
 
 
+# The same levels said with combinatorial phrasing (``bench.phrasing``) of one side.
+
+def _framed_row(row: Row | None, s: Speaker) -> Row | None:
+    """The row, marked as unseen phrasing with its components when they are not train's."""
+    if row is not None and s.on != "train":
+        row.extra = {"phrasing": "unseen", "phrases": s.phrases()}
+    return row
+
+
+def _piece(command: str, rng: random.Random) -> tuple[str, str, list[list[str]], bool]:
+    """(what is dictated, the slot kind that names it, its units, said loosely?)."""
+    text = dictated_piece(command, rng)
+    units, is_loose = _inner(text, rng)
+    return text, "command" if text == command else unit_kind(text), units, is_loose
+
+
+def _described(description: str) -> list[str]:
+    """The first clause of a tldr description as said (a lead or a tail, not a paragraph)."""
+    return spoken_prose(re.split(r"[,;:(]", description)[0]).split()[:12]
+
+
+def natural_framed(command: str, rng: random.Random, on: str, description: str = "") -> Row | None:
+    """A command or one value of it, framed by discourse, a lead, fillers, asides and tails."""
+    s = Speaker(on, rng)
+    text, kind, units, is_loose = _piece(command, rng)
+    described = _described(description)
+    before = phrasing.lead(s, kind, kind == "command", described) if rng.random() < 0.85 else []
+    after = phrasing.tail(s, described)
+    if not before and not after:
+        before = phrasing.lead(s, kind, kind == "command", described)
+    body = join_units(phrasing.with_asides(units, s, kind, rng.choice((0, 0, 1, 1, 2))), is_loose)
+    row = Row(" ".join(before + body + after), text, "natural",
+              protocol=" ".join(join_units(units, False)))
+    return _framed_row(checked(row, text), s)
+
+
+def chaotic_framed(command: str, rng: random.Random, on: str, other_command: str | None = None,
+                   description: str = "") -> Row | None:
+    """Self-correction in many shapes: a unit fixed (``X no wait Y``, ``not X I meant Y``), a
+    casing style fixed, the whole command redone, asides; sometimes two fixes, and a frame."""
+    s = Speaker(on, rng)
+    text, kind, units, is_loose = _piece(command, rng)
+    said = [list(u) for u in units]
+    shape = rng.choices(("fix", "not", "redo", "casing", "aside"), weights=(5, 2, 2, 1, 2))[0]
+    fixes = 2 if rng.random() < 0.2 else 1
+    for k in rng.sample(range(len(units)), min(fixes, len(units))):
+        casing = shape == "casing" and len(units[k]) > 2 and units[k][1] == "case"
+        wrong = ([rng.choice([c for c in phrasing.CASE_STYLES if c != units[k][0]]), "case"]
+                 if casing else _mistake(units[k], rng, units))
+        if wrong is None or shape in ("redo", "aside"):
+            continue
+        if shape == "not":
+            said[k] = wrong + s.say("not_before") + ["not"] + wrong + s.say("not_after") + units[k]
+        else:
+            said[k] = wrong + s.say("fix") + units[k]
+    words = join_units(phrasing.with_asides(said, s, kind, rng.choice((0, 1, 1, 2))), is_loose)
+    if shape == "aside" and len(units) >= 2:
+        k = rng.randrange(1, len(units))
+        words = join_units(said[:k], is_loose) + s.aside(kind) + join_units(said[k:], is_loose)
+    if shape == "redo" or words == join_units(units, is_loose):
+        if other_command and rng.random() < 0.5:
+            start = join_units(_inner(other_command, rng)[0][: rng.randint(1, 3)], is_loose)
+        else:
+            start = join_units(units[: rng.randint(1, len(units))], is_loose)
+        words = start + s.say("redo") + words
+    described = _described(description)
+    before = phrasing.lead(s, kind, kind == "command", described) if rng.random() < 0.4 else []
+    after = phrasing.tail(s, described) if rng.random() < 0.4 else []
+    row = Row(" ".join(before + words + after), text, "chaotic",
+              protocol=" ".join(join_units(units, False)))
+    return _framed_row(checked(row, text), s)
+
+
+def mixed_framed(command: str, rng: random.Random, on: str, description: str = "",
+                 split: str = "train") -> Row | None:
+    """Prose around a command (kept word for word), or prose alone, with composed leads."""
+    s = Speaker(on, rng)
+    described = _described(description)
+    if rng.random() < 0.2:
+        prose = spoken_prose(description) if description and rng.random() < 0.5 else ""
+        prose = prose or prose_sentence(rng, split)
+        text = " ".join(s.say("prose_lead") + prose.split())
+        return _framed_row(Row(text, text, "mixed", category="prose"), s)
+    protocol = speak(command, seed=_seed(rng))
+    words = protocol.split()
+    if rng.random() < 0.3:
+        words = [w for w in words if w != SPACE]
+    if described and rng.random() < 0.3:
+        lead = ["to"] + described[:8] + s.say("prose_verb")
+    else:
+        lead = s.say("prose_lead") + s.say("prose_verb")
+    choice = rng.random()
+    if choice < 0.5:
+        tail = s.say("prose_tail")
+    elif choice < 0.7 and described:
+        tail = s.say("tail_link") + described[:8]
+    else:
+        tail = []
+    row = Row(" ".join(lead + words + tail), " ".join(lead + [command] + tail), "mixed",
+              protocol=protocol, span=[len(lead), len(lead) + len(words)])
+    return _framed_row(checked(row, command), s)
+
+
+def voice_framed(command: str, rng: random.Random, on: str, description: str = "") -> Row | None:
+    """A recogniser's transcript of framed natural speech: capitals, commas, digits, homophones."""
+    s = Speaker(on, rng)
+    text, kind, units, is_loose = _piece(command, rng)
+    is_loose = is_loose and rng.random() < 0.5
+    heard_units, meant_units = zip(*(voice_unit(u, rng) for u in units))
+    described = _described(description)
+    before = phrasing.lead(s, kind, kind == "command", described) if rng.random() < 0.8 else []
+    after = phrasing.tail(s, described) if rng.random() < 0.5 else []
+    if not before and not after:
+        before = phrasing.lead(s, kind, kind == "command", described)
+    if before and rng.random() < 0.4:
+        before[-1] += ","
+    heard = before + join_units(list(heard_units), is_loose) + after
+    heard[0] = heard[0][:1].upper() + heard[0][1:]
+    if rng.random() < 0.7:
+        heard[-1] += rng.choice((".", ".", ".", "?"))
+    row = Row(" ".join(heard), text, "voice", protocol=" ".join(join_units(list(meant_units), False)))
+    return _framed_row(checked(row, text), s)
+
+
 GENERATORS = {"strict": strict, "loose": loose, "natural": natural, "chaotic": chaotic,
               "mixed": mixed, "voice": voice}
+FRAMED = ("natural", "chaotic", "mixed", "voice")
+"""Levels that have phrasing around the command, said with ``bench.phrasing`` when asked."""
+TRAIN_FRAMED_SHARE = 0.5
+"""Share of the training rows of ``FRAMED`` levels said with train-side combinatorial
+phrasing (the rest with the runtime's closed lists)."""
 
 
 def generate(level: str, command: str, rng: random.Random, *, description: str = "",
-             other_command: str | None = None, split: str = "train") -> Row | None:
+             other_command: str | None = None, split: str = "train",
+             phrasing_side: str | None = None) -> Row | None:
     """One row of ``level`` for ``command``, or None when this command cannot make one.
 
     ``description``, ``other_command`` and ``split`` must come from the same split as
-    ``command``, so that nothing of a test page reaches training data.
+    ``command``, so that nothing of a test page reaches training data. ``phrasing_side``
+    (``train``, ``dev``, ``test``) says a framed level with that side's combinatorial
+    phrasing; None says it with the runtime's closed lists.
     """
     try:
+        if phrasing_side is not None and level in FRAMED:
+            if level == "chaotic":
+                return chaotic_framed(command, rng, phrasing_side, other_command, description)
+            if level == "mixed":
+                return mixed_framed(command, rng, phrasing_side, description, split)
+            maker = natural_framed if level == "natural" else voice_framed
+            return maker(command, rng, phrasing_side, description)
         if level == "chaotic":
             return chaotic(command, rng, other_command)
         if level == "mixed":

@@ -9,6 +9,11 @@ A development set is for choosing settings without looking at the test sets: its
 come from the train pages of one fold (``corpus.page_fold``), which a spacer trained with
 ``dictbash train spacer --leave-out-fold`` has not read. The tagger has read them, so a
 setting that leans on the tagger's confidence looks better there than it is.
+
+``--unseen`` makes the levels with phrasing around the command (``levels.FRAMED``) said with
+combinatorial phrasing that training never reads (``bench.phrasing``): its test side for the
+held-out sets (``unseen-<level>.jsonl``), its dev side for development sets. Those are the
+figures that measure phrasing nobody taught the engine.
 """
 
 from __future__ import annotations
@@ -18,39 +23,42 @@ import random
 from pathlib import Path
 
 from .corpus import FOLDS, commands, page_fold
-from .levels import LEVELS, generate
+from .levels import FRAMED, LEVELS, generate
 from .records import write_jsonl
 
 DATA = Path(__file__).parent / "data"
 
 
-def build(per_level: int = 400, seed: int = 0, fold: int | None = None) -> dict[str, list[dict]]:
+def build(per_level: int = 400, seed: int = 0, fold: int | None = None,
+          unseen: bool = False) -> dict[str, list[dict]]:
     """``per_level`` rows for each level from test pages, or from the train pages of ``fold``,
-    deterministic in ``seed``."""
+    deterministic in ``seed``; ``unseen``: the framed levels in unseen phrasing."""
     split = "test" if fold is None else "train"
+    side = ("test" if fold is None else "dev") if unseen else None
+    prefix = "unseen-" if unseen else ""
     pool = commands(split=split, seed=seed)
     if fold is not None:
         pool = [(example, command) for example, command in pool if page_fold(example.page) == fold]
     seen: set[tuple[str, str]] = set()
     sets: dict[str, list[dict]] = {}
-    for level in LEVELS:
-        rng = random.Random(f"{seed}-{level}")
+    for level in FRAMED if unseen else LEVELS:
+        rng = random.Random(f"{seed}-{prefix}{level}")
         order = rng.sample(range(len(pool)), len(pool))
         rows: list[dict] = []
         for k in order:
             example, command = pool[k]
             other = pool[rng.randrange(len(pool))][1]
             row = generate(level, command, rng, description=example.description,
-                           other_command=other, split=split)
+                           other_command=other, split=split, phrasing_side=side)
             if row is None or (row.dictated, row.expected) in seen:
                 continue
             seen.add((row.dictated, row.expected))
             row.page = example.page
-            row.id = f"{level}-{len(rows):04d}"
+            row.id = f"{prefix}{level}-{len(rows):04d}"
             rows.append(row.to_json())
             if len(rows) == per_level:
                 break
-        sets[level] = rows
+        sets[prefix + level] = rows
     return sets
 
 
@@ -63,6 +71,8 @@ def add_testsets_parser(data_subparsers) -> None:
     make.add_argument("--per-level", type=int, default=400)
     make.add_argument("--seed", type=int, default=0)
     make.add_argument("--out", type=Path, default=DATA, help="folder (default: bench/data)")
+    make.add_argument("--unseen", action="store_true",
+                      help="the framed levels in held-out phrasing (unseen-<level>.jsonl)")
     make.set_defaults(func=_run, fold=None)
 
     dev = data_subparsers.add_parser(
@@ -75,12 +85,14 @@ def add_testsets_parser(data_subparsers) -> None:
     dev.add_argument("--out", type=Path, required=True, help="folder for the files")
     dev.add_argument("--per-level", type=int, default=400)
     dev.add_argument("--seed", type=int, default=0)
+    dev.add_argument("--unseen", action="store_true",
+                     help="the framed levels in dev-side phrasing (unseen-<level>.jsonl)")
     dev.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
-    for level, rows in build(args.per_level, args.seed, args.fold).items():
+    for level, rows in build(args.per_level, args.seed, args.fold, args.unseen).items():
         write_jsonl(args.out / f"{level}.jsonl", rows)
         print(f"{level:8s} {len(rows):4d} rows -> {args.out / (level + '.jsonl')}")
     return 0
