@@ -84,3 +84,58 @@ def test_shipped_eval_sets_pass():
     problems, counts = check(files)
     assert problems == []
     assert SYSTEM_PROMPT  # the check compares chat rows against this one definition
+
+
+def unseen_row(dictated, expected, phrases):
+    return {"dictated": dictated, "expected": expected, "phrasing": "unseen", "phrases": phrases}
+
+
+def test_an_unseen_phrase_found_in_a_training_input_fails(tmp_path):
+    train = write(tmp_path / "train.jsonl", [
+        {"messages": messages("pwd okay", "pwd")},
+        {"messages": messages("So It Should Be ls minus l", "ls space minus l")}])
+    test = write(tmp_path / "test.jsonl", [
+        {"dictated": "ls space dash a", "expected": "ls -a"},
+        unseen_row("cat space x for the port", "cat x for the port", ["for the port"]),
+        unseen_row("it should  be cat space y", "it should be cat y", ["it should be", "um"])])
+    problems, _ = check([test, train])
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (str(test), 3, f"unseen phrase 'it should be' occurs in the training input at {train}:2")]
+
+
+def test_only_whole_words_of_training_inputs_count_and_only_unseen_rows_are_held_out(tmp_path):
+    train = write(tmp_path / "train.jsonl", [{"messages": messages("the reports tab", "x")}])
+    test = write(tmp_path / "test.jsonl", [
+        unseen_row("port space a", "port a", ["port", "he report"]),   # inside words: clean
+        {"dictated": "the reports tab space b", "expected": "the reports tab b"},  # seen
+        unseen_row("ls space c", "ls c", ["REPORTS Tab"])])             # any case: a leak
+    problems, _ = check([train, test])
+    assert [(p.line, p.message.split(" occurs")[0]) for p in problems] == [
+        (3, "unseen phrase 'REPORTS Tab'")]
+
+
+def test_train_files_count_their_seen_rows_as_training_inputs(tmp_path, capsys):
+    rows = write(tmp_path / "rows.jsonl", [
+        {"dictated": "then for the port cat space a", "expected": "then for the port cat a"},
+        unseen_row("let me think um ls space d", "let me think um ls d", ["let me think um"])])
+    test = write(tmp_path / "test.jsonl", [
+        unseen_row("cat space b for the port", "cat b for the port", ["for the port"]),
+        unseen_row("let me think um ls space e", "let me think um ls e", ["let me think um"])])
+    assert check([test, rows])[0] == []  # not named as training: eval rows only
+    problems, counts = check([test], train=[rows])
+    assert [(p.path, p.line) for p in problems] == [(str(test), 1)]
+    assert counts == {str(test): 2, str(rows): 2}
+    assert main(["data", "check", str(test), "--train", str(rows)]) == 1
+    assert f"test.jsonl:1: unseen phrase 'for the port' occurs in the training input at {rows}:1" \
+        in capsys.readouterr().err
+
+
+def test_phrasing_fields_are_checked(tmp_path):
+    f = write(tmp_path / "a.jsonl", [
+        {"dictated": "a space b", "expected": "a b", "phrasing": "new"},
+        {"dictated": "c space d", "expected": "c d", "phrasing": "unseen"},
+        unseen_row("e space f", "e f", ["ok", " "]),
+        unseen_row("g space h", "g h", ["g"])])
+    assert messages_of(check([f])[0]) == [
+        (1, "'phrasing' must be 'seen' or 'unseen', not 'new'"),
+        (2, "an unseen row needs 'phrases'"), (3, "an unseen row needs 'phrases'")]
