@@ -108,10 +108,14 @@ def test_only_whole_words_of_training_inputs_count_and_only_unseen_rows_are_held
     test = write(tmp_path / "test.jsonl", [
         unseen_row("port space a", "port a", ["port", "he report"]),   # inside words: clean
         {"dictated": "the reports tab space b", "expected": "the reports tab b"},  # seen
-        unseen_row("ls space c", "ls c", ["REPORTS Tab"])])             # any case: a leak
+        unseen_row("ls space c", "ls c", ["REPORTS Tab"]),              # any case: a leak
+        unseen_row("ls space d", "ls d", ["the {noun} tab"]),           # a slot: a leak
+        unseen_row("ls space e", "ls e", ["the {noun}"]),               # a leak
+        unseen_row("ls space f", "ls f", ["tab {noun}"])])              # no word after: clean
     problems, _ = check([train, test])
     assert [(p.line, p.message.split(" occurs")[0]) for p in problems] == [
-        (3, "unseen phrase 'REPORTS Tab'")]
+        (3, "unseen phrase 'REPORTS Tab'"), (4, "unseen phrase 'the {noun} tab'"),
+        (5, "unseen phrase 'the {noun}'")]
 
 
 def test_train_files_count_their_seen_rows_as_training_inputs(tmp_path, capsys):
