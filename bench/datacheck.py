@@ -6,9 +6,11 @@ point is to come back unchanged), duplicate pairs, pairs shared between two of t
 checked together (a training file and a test file share nothing), chat rows whose system
 prompt is not the project's one definition, rows whose ``protocol`` text does not render
 to the expected output, and unseen-phrasing rows (``"phrasing": "unseen"``) any of whose
-held-out ``phrases`` occurs, as whole words and in any case, in the input of a training row:
-a chat row's user message in any file checked, or the ``dictated`` text of a file given with
-``--train`` (its unseen rows excepted). Such a leak would make "unseen" figures measure recall.
+held-out ``phrases`` occurs, as whole words and in any case, in the speech of a training row
+(the words its command does not use, ``levels.speech_runs``): a chat row's user message in any
+file checked, or the ``dictated`` text of a file given with ``--train`` (its unseen rows
+excepted). Such a leak would make "unseen" figures measure recall; a held-out word inside a
+training command (``add`` in ``ip r add``) is no phrasing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from models.prompt import SYSTEM_PROMPT
 from processor import process
 
 from .evaluate import PHRASINGS
+from .levels import speech_runs
 from .records import BadRow, read_rows
 
 
@@ -164,7 +167,8 @@ def check(paths: Sequence[str | Path], train: Sequence[str | Path] = ()
                 problems.append(Problem(name, line, pair))
                 continue
             if "messages" in row or (name in train_names and row.get("phrasing") != "unseen"):
-                training.append((name, line, pair[0]))
+                protocol = pair[1] if "messages" in row else row.get("protocol")
+                training.append((name, line, "\0".join(speech_runs(pair[0], protocol))))
             elif row.get("phrasing") == "unseen":
                 unseen.append((name, line, row["phrases"]))
             if pair in seen:

@@ -13,15 +13,16 @@ homophone), which is what lets a tagger learn the mapping.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from dataclasses import asdict, dataclass, field
 
-from processor import SpeakError, process, shell_units, speak
+from processor import SpeakError, normalize, process, shell_units, speak
 
 from . import phrasing
 from .corpus import page_split
-from .phrasing import Speaker, dictated_piece, unit_kind
+from .phrasing import Speaker, dictated_piece, held_out_in, unit_kind
 from processor.render import _number_text
 from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, PROSE_TAILS, RESTARTS,
                               WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
@@ -318,10 +319,36 @@ def voice(command: str, rng: random.Random) -> Row | None:
 # The same levels said with combinatorial phrasing (``bench.phrasing``) of one side.
 
 def _framed_row(row: Row | None, s: Speaker) -> Row | None:
-    """The row, marked as unseen phrasing with its components when they are not train's."""
-    if row is not None and s.on != "train":
-        row.extra = {"phrasing": "unseen", "phrases": s.phrases()}
+    """The row, marked as unseen phrasing with its held-out components (None if it drew
+    none: every pool of its side was empty)."""
+    if row is None or s.on == "train":
+        return row
+    if not s.phrases():
+        return None
+    row.extra = {"phrasing": "unseen", "phrases": s.phrases()}
     return row
+
+
+def says_held_out(row: Row) -> bool:
+    """Whether a row's speech (the words its command does not use) says a component of the
+    dev or test phrasing, even by chance (``hmm`` twice is the held-out ``hmm hmm``): no
+    training row may."""
+    return any(held_out_in(run) for run in speech_runs(row.dictated, row.protocol))
+
+
+def speech_runs(dictated: str, protocol: str | None) -> list[str]:
+    """The runs of words said that the command does not use (wrappers, fillers, corrections,
+    prose), as the tagger learns to drop them; the whole text when no tagging reaches the
+    protocol. What ``dictbash data check`` searches for held-out phrasing."""
+    from models.tags import align  # the tagger's own alignment: what it learns to drop
+
+    words = normalize(dictated).split()
+    tags = align(words, protocol.split()) if protocol else None
+    if tags is None:
+        return [" ".join(words)]
+    runs = [" ".join(w for w, _ in group) for dropped, group in
+            itertools.groupby(zip(words, tags), key=lambda wt: wt[1] == "drop") if dropped]
+    return runs
 
 
 def _piece(command: str, rng: random.Random) -> tuple[str, str, list[list[str]], bool]:
@@ -448,6 +475,12 @@ TRAIN_FRAMED_SHARE = 0.5
 phrasing (the rest with the runtime's closed lists)."""
 
 
+def training_side(level: str, rng: random.Random) -> str | None:
+    """The phrasing a training row of ``level`` is said in: train-side components for
+    ``TRAIN_FRAMED_SHARE`` of the framed levels' rows, else the runtime's closed lists."""
+    return "train" if level in FRAMED and rng.random() < TRAIN_FRAMED_SHARE else None
+
+
 def generate(level: str, command: str, rng: random.Random, *, description: str = "",
              other_command: str | None = None, split: str = "train",
              phrasing_side: str | None = None) -> Row | None:
@@ -456,8 +489,16 @@ def generate(level: str, command: str, rng: random.Random, *, description: str =
     ``description``, ``other_command`` and ``split`` must come from the same split as
     ``command``, so that nothing of a test page reaches training data. ``phrasing_side``
     (``train``, ``dev``, ``test``) says a framed level with that side's combinatorial
-    phrasing; None says it with the runtime's closed lists.
+    phrasing; None says it with the runtime's closed lists. A training row (train split,
+    train or closed-list phrasing) never says a held-out component (``says_held_out``).
     """
+    row = _generate(level, command, rng, description, other_command, split, phrasing_side)
+    training = split == "train" and phrasing_side in (None, "train")
+    return None if row is not None and training and says_held_out(row) else row
+
+
+def _generate(level: str, command: str, rng: random.Random, description: str,
+              other_command: str | None, split: str, phrasing_side: str | None) -> Row | None:
     try:
         if phrasing_side is not None and level in FRAMED:
             if level == "chaotic":

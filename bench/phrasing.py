@@ -26,6 +26,8 @@ import re
 
 from processor import speech
 
+from .corpus import load_examples, page_split
+
 SIDES = ("train", "dev", "test")
 DEV_SHARE, TEST_SHARE = 0.10, 0.20
 
@@ -40,15 +42,22 @@ def _runtime_vocabulary() -> frozenset[str]:
 RUNTIME_VOCABULARY = _runtime_vocabulary()
 
 
-def side(phrase: str) -> str:
-    """The side of a phrase component, stable forever (the runtime's vocabulary is train)."""
-    if phrase.lower() in RUNTIME_VOCABULARY:
-        return "train"
+def _hashed_side(phrase: str) -> str:
     share = int.from_bytes(hashlib.sha256(f"phrasing\0{phrase}".encode()).digest()[:4], "big") % 10_000
     if share < TEST_SHARE * 10_000:
         return "test"
     return "dev" if share < (TEST_SHARE + DEV_SHARE) * 10_000 else "train"
 
+
+def side(phrase: str) -> str:
+    """The side of a phrase component, stable forever (``_sides``): training never says a
+    component of the dev or test side."""
+    return _sides().get(phrase) or ("train" if phrase.lower() in RUNTIME_VOCABULARY
+                                    else _hashed_side(phrase))
+
+
+SHARED = ("det", "not_before")
+"""Pools of grammar, not phrasing (``the``, ``our``; ``no`` before ``not X``): every side."""
 
 # Every pool below is a set of components; each component lands on one side.
 POOLS: dict[str, tuple[str, ...]] = {
@@ -83,7 +92,9 @@ POOLS: dict[str, tuple[str, ...]] = {
         "I'll", "I need to", "you'll want to", "we'll", "maybe", "now", "could you", "I'd",
         "why don't we", "try and", "you should", "so we", "time to", "we have to",
         "I'm gonna", "let me", "you need to", "we can", "I usually", "I'd like you to",
-        "would you", "we could", "quickly", "first",
+        "would you", "we could", "quickly", "first", "I reckon we", "lemme", "gotta",
+        "we gotta", "you'll need to", "I'd suggest we", "how about we", "we might",
+        "I'm about to", "someone should", "I normally", "you could just",
     ),
     "verb": (
         "use", "try", "add", "pass", "run", "type out", "write out", "paste in", "put", "do",
@@ -129,12 +140,16 @@ POOLS: dict[str, tuple[str, ...]] = {
     "closing": ("cheers", "thanks a lot", "and hit return", "go", "and run it", "done",
                 "that's all", "over", "thank you kindly", "ta", "much appreciated",
                 "thanks so much", "and go", "that's it thanks", "nothing else", "and execute",
-                "when you're ready", "please and thank you"),
+                "when you're ready", "please and thank you", "ta very much", "cheers mate",
+                "thx", "that is all", "end of command", "send it", "ship it", "and enter it",
+                "we're good", "all set", "lovely", "great thanks"),
     "filler": ("um", "uh", "er", "erm", "uhh", "umm", "like", "you know", "hmm", "mm", "ah",
                "sort of", "kind of", "basically", "well", "eh", "mhm", "uh like", "um like",
                "I guess", "you see", "so", "right", "okay", "uh so", "um so", "I think",
                "hmm hmm", "ah um", "like um", "uh well", "oh", "you know what", "lemme see",
-               "actually", "just", "erm like", "uhm", "hm", "errr", "mmm"),
+               "actually", "just", "erm like", "uhm", "hm", "errr", "mmm", "uh uh",
+               "ummm", "er um", "hmmm", "ehm", "um you know", "like uh", "sorta", "kinda",
+               "ya know", "uh what", "um okay", "ah yeah"),
     "fix": (
         "no wait", "I meant", "whoops", "or is it", "no sorry", "wait", "uh no", "hang on",
         "my bad", "no not that", "err I mean", "no make it", "or rather", "well actually",
@@ -183,7 +198,11 @@ POOLS: dict[str, tuple[str, ...]] = {
     "prose_verb": ("run", "use", "type", "try", "ran", "used", "do", "call", "execute",
                    "launch", "invoke", "tried", "typed", "enter", "runs", "uses", "just run",
                    "just use", "need", "needed", "write", "wrote", "add", "added", "paste",
-                   "pasted", "put", "start", "started", "fire off", "kick off", "go with"),
+                   "pasted", "put", "start", "started", "fire off", "kick off", "go with",
+                   "ran into", "relied on", "went with", "recommended", "suggested",
+                   "always type", "swear by", "prefer", "reach for", "fall back to",
+                   "resorted to", "typed in", "punched in", "hacked together", "settled on",
+                   "copy pasted", "mistyped", "aliased", "scripted", "cron'd"),
     "prose_tail": (
         "and see what happens", "then wait", "to check the output", "before committing",
         "and you're done", "which takes a while", "it's faster", "and it worked",
@@ -228,11 +247,48 @@ SLOT_NOUNS: dict[str, tuple[str, ...]] = {
                 "what I need", "magic words", "thing"),
 }
 
+@functools.lru_cache(maxsize=None)
+def _sides() -> dict[str, str]:
+    """Every component's side. The hash decides, except that a component training says
+    anyway is train: one of the runtime's vocabulary, one said inside a train-side component
+    (``go with`` inside ``so go with``), or one in the description of a train page (``add``,
+    ``launch``), which the generators say as leads and tails."""
+    components = {p for name, items in POOLS.items() if name not in SHARED for p in items}
+    components |= {p for items in SLOT_NOUNS.values() for p in items}
+    sides = {p: "train" if p.lower() in RUNTIME_VOCABULARY else _hashed_side(p)
+             for p in components if p}
+    said = [f" {p.lower()} " for p in RUNTIME_VOCABULARY | {p for p, on in sides.items()
+                                                           if on == "train"}]
+    said += [" " + " ".join(re.sub(r"[^a-z0-9']+", " ", example.description.lower()).split()) + " "
+             for example in load_examples() if page_split(example.page) == "train"]
+    text = "\n".join(said)
+    changed = True
+    while changed:
+        changed = False
+        for phrase, on in sides.items():
+            if on != "train" and f" {phrase.lower()} " in text:
+                sides[phrase] = "train"
+                text += f"\n {phrase.lower()} "
+                changed = True
+    return sides
+
+
+@functools.lru_cache(maxsize=None)
+def _held_out() -> re.Pattern:
+    phrases = sorted((p for p, on in _sides().items() if on != "train"), key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(
+        re.escape(p).replace(re.escape("{noun}"), r"[\w' ]+") for p in phrases)
+        + r")(?![\w'])", re.IGNORECASE)
+
+
+def held_out_in(text: str) -> str | None:
+    """The first component of the dev or test side said in ``text``, if any: training rows
+    must not say one even by chance (``hmm`` twice is the held-out ``hmm hmm``)."""
+    found = _held_out().search(text)
+    return found.group() if found else None
+
+
 CASE_STYLES = ("camel", "snake", "kebab", "pascal", "screaming", "constant", "title")
-
-
-SHARED = ("det", "not_before")
-"""Pools of grammar, not phrasing (``the``, ``our``; ``no`` before ``not X``): every side."""
 
 
 @functools.lru_cache(maxsize=None)
@@ -268,17 +324,17 @@ class Speaker:
         self.used: list[str] = []
 
     def say(self, name: str) -> list[str]:
-        """One component of pool ``name`` as words ([] when the side has none)."""
-        options = pool(name, self.on)
-        if not options:
-            return []
-        phrase = self.rng.choice(options)
+        """One component of pool ``name`` as words: of this side, or of train's where this
+        side has none (common words such as ``port`` are in every train page's descriptions:
+        no held-out side can have them)."""
+        phrase = self.rng.choice(pool(name, self.on) or pool(name, "train"))
         if phrase and name not in SHARED:
             self.used.append(phrase)
         return phrase.split()
 
     def slot(self, kind: str) -> list[str]:
-        return self.say(f"slot:{kind}") or self.say("slot:word")
+        """A slot noun for a piece of this kind (``port`` for ``8443``)."""
+        return self.say(f"slot:{kind}")
 
     def aside(self, kind: str) -> list[str]:
         words = self.say("aside")
@@ -288,8 +344,8 @@ class Speaker:
         return words
 
     def phrases(self) -> list[str]:
-        """The components used that training never reads (none on the train side)."""
-        return [] if self.on == "train" else sorted(set(self.used))
+        """The components used that training never says (none on the train side)."""
+        return sorted({p for p in self.used if side(p) != "train"})
 
 
 def lead(s: Speaker, kind: str, whole: bool, described: list[str]) -> list[str]:

@@ -17,8 +17,8 @@ import random
 from dataclasses import dataclass
 
 from bench.corpus import Example, commands
-from bench.levels import (Row, checked, generate, join_units, prose_sentence, shell_units,
-                          spoken_prose, voice_unit)
+from bench.levels import (Row, checked, generate, join_units, prose_sentence, says_held_out,
+                          shell_units, spoken_prose, training_side, voice_unit)
 from processor import SpeakError, normalize, process, speak
 from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, RESTARTS,
                               WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
@@ -223,20 +223,25 @@ def _rows(pool: list[tuple[Example, str]], rng: random.Random, counts: dict[str,
         made = 0
         while made < count:
             if level == "prose":
-                rows.append(_prose_row(rng, pool))
-                made += 1
+                row = _prose_row(rng, pool)
+                if not says_held_out(row):
+                    rows.append(row)
+                    made += 1
                 continue
             example, command = rng.choice(pool)
             try:
                 row = _MAKERS[level](command, rng) if level in _MAKERS else generate(
                     level, command, rng, description=example.description,
-                    other_command=rng.choice(pool)[1], split=SPLIT)
+                    other_command=rng.choice(pool)[1], split=SPLIT,
+                    phrasing_side=training_side(level, rng))
             except SpeakError:
                 continue
             if row is None:
                 continue
             if row.span is not None and rng.random() < augment:
                 row = _augmented(row, rng, pool)
+            if says_held_out(row):
+                continue
             row.page = example.page
             rows.append(row)
             made += 1

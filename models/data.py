@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.corpus import commands
 from bench.datacheck import check
-from bench.levels import generate
+from bench.levels import generate, training_side
 from bench.records import BadRow, read_rows, write_jsonl
 from processor import normalize, process
 
@@ -42,7 +42,7 @@ def generated(size: int, seed: int = 0) -> list[tuple[str, str, str]]:
         level = rng.choices(levels, weights)[0]
         other = pool[rng.randrange(len(pool))][1]
         row = generate(level, command, rng, description=example.description, other_command=other,
-                       split="train")
+                       split="train", phrasing_side=training_side(level, rng))
         if row is None:
             continue
         fragment = normalize(row.dictated)
