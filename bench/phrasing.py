@@ -26,7 +26,7 @@ import re
 
 from processor import speech
 
-from .corpus import load_examples, page_split
+from .corpus import CORPUS_PATH, load_examples, page_split
 
 SIDES = ("train", "dev", "test")
 DEV_SHARE, TEST_SHARE = 0.10, 0.20
@@ -259,8 +259,9 @@ def _sides() -> dict[str, str]:
              for p in components if p}
     said = [f" {p.lower()} " for p in RUNTIME_VOCABULARY | {p for p, on in sides.items()
                                                            if on == "train"}]
-    said += [" " + " ".join(re.sub(r"[^a-z0-9']+", " ", example.description.lower()).split()) + " "
-             for example in load_examples() if page_split(example.page) == "train"]
+    if CORPUS_PATH.is_file():  # always, where pages are generated from
+        said += [" " + " ".join(re.sub(r"[^a-z0-9']+", " ", e.description.lower()).split()) + " "
+                 for e in load_examples() if page_split(e.page) == "train"]
     text = "\n".join(said)
     changed = True
     while changed:
