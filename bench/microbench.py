@@ -155,7 +155,7 @@ def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
 def _fit_times(fits: int, segmenter_fits: int) -> dict:
     """The gate's and the segmenter's training times on the generated training set."""
     from classifiers import Gate, Segmenter
-    from classifiers.data import gate_label, training_set
+    from classifiers.data import gate_label, training_set, word_labels
 
     data = training_set()
     texts = [r.dictated for r in data.gate]
@@ -165,7 +165,7 @@ def _fit_times(fits: int, segmenter_fits: int) -> dict:
     gate.fit(texts, labels, strict)
     gate_fit = _median_seconds(lambda: gate.fit(texts, labels, strict), fits)
     seg_texts = [r.dictated for r in data.segmenter]
-    seg_labels = [r.labels() for r in data.segmenter]
+    seg_labels = [word_labels(r) for r in data.segmenter]
     segmenter = Segmenter()
     seg_fit = _median_seconds(lambda: segmenter.fit(seg_texts, seg_labels), segmenter_fits)
     return {"gate": {"fit_ms": gate_fit * 1000, "training_rows": len(texts), "fits": fits},

@@ -11,9 +11,9 @@ and run with numpy alone from the small artifacts in ``classifiers/artifacts``:
 from .artifacts import ArtifactVersionError
 from .features import FEATURE_VERSION
 from .gate import Gate
-from .segmenter import COMMAND, PROSE, REQUEST, Segmenter, Span
+from .segmenter import COMMAND, PROSE, Segmenter, Span
 from .spacer import Spacer
 
-__all__ = ["Gate", "Segmenter", "Spacer", "Span", "COMMAND", "PROSE", "REQUEST",
+__all__ = ["Gate", "Segmenter", "Spacer", "Span", "COMMAND", "PROSE",
            "ArtifactVersionError",
            "FEATURE_VERSION"]

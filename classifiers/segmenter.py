@@ -23,13 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from processor.speech import WRAPPER_SUFFIXES
 from processor import normalize_words
 
 from . import features as f
 from .artifacts import default_path, load_npz
 
-COMMAND, PROSE, REQUEST = "command", "prose", "request"
+COMMAND, PROSE = "command", "prose"
 
 IDENTITY_OFFSETS = (-2, -1, 0, 1, 2)
 KIND_OFFSETS = (-3, -2, -1, 0, 1, 2, 3)
@@ -230,14 +229,10 @@ class Segmenter:
         Decoded into spans (``switch_penalty`` a switch); then a command span with nothing
         to convert (no protocol word, number, typed token or phrase of speech: ``kill
         daemon``) is given back as prose, which is what the model would type for it anyway.
-        Last, prose that only leads into a command ending the utterance, or ending it but for
-        a closing word (``please``, ``and press enter``), is a request to type it (``can you
-        run pip install dash e dot``, ``the command I want is df dash h``): all of it is
-        command then, whose wrapper words the model drops, unless the lead explains the
-        command to a reader (``explains``). Other prose after a command makes a sentence
-        about it, whose words stay as said.
+        Words around a command are prose, whoever they address (``can you run``, ``the
+        readme says to run``): command mode drops them, text mode keeps them as said.
         """
-        return self._labels(normalize_words(text))[0]
+        return self._labels(normalize_words(text))
 
     def plain_command(self, text: str) -> bool:
         """Whether every word of ``text`` reads as command though none has anything to
@@ -249,9 +244,7 @@ class Segmenter:
         return bool(words) and not evidence.any() and all(
             _decode(scores.tolist(), self.switch_penalty))
 
-    def _labels(self, words: list[str]) -> tuple[list[bool], int]:
-        """``labels``, and how many words lead into a requested command in the speaker's own
-        words (``asks``; 0 if none)."""
+    def _labels(self, words: list[str]) -> list[bool]:
         scores, evidence = self._scores(words)
         labels = _with_space_neighbours(words, _decode(scores.tolist(), self.switch_penalty))
         start = None
@@ -262,21 +255,13 @@ class Segmenter:
                 if not evidence[start:k].any():
                     labels[start:k] = [False] * (k - start)
                 start = None
-        if any(labels) and not all(labels):
-            lead, end = labels.index(True), len(labels) - labels[::-1].index(True)
-            if (all(labels[lead:end]) and " ".join(words[end:]) in _CLOSINGS
-                    and not explains(words[:lead])):
-                return [True] * len(labels), lead if asks(words, lead, end) else 0
-        return labels, 0
+        return labels
 
     def segment(self, text: str) -> list[Span]:
-        """The utterance as alternating command and prose spans covering every word; a lead
-        the speaker asks for the command with (``I want to see the logs so``) is a first span
-        of its own, ``request``, which the engine drops."""
-        labels, asked = self._labels(normalize_words(text))
-        spans: list[Span] = [Span(REQUEST, 0, asked)] if asked else []
-        for k in range(asked, len(labels)):
-            kind = COMMAND if labels[k] else PROSE
+        """The utterance as alternating command and prose spans covering every word."""
+        spans: list[Span] = []
+        for k, label in enumerate(self._labels(normalize_words(text))):
+            kind = COMMAND if label else PROSE
             if spans and spans[-1].kind == kind:
                 spans[-1] = Span(kind, spans[-1].start, k + 1)
             else:
@@ -307,34 +292,6 @@ class Segmenter:
         segmenter.intercept_ = float(meta["intercept"])
         segmenter.classes_ = np.array([0, 1])
         return segmenter
-
-
-_CLOSINGS = frozenset({"", *WRAPPER_SUFFIXES})
-"""What may follow a requested command: nothing, or a closing phrase (``please``, ``thanks``)."""
-
-
-PERSONAL = frozenset({"i", "i'm", "i'd", "i'll", "me", "my", "we", "we're", "let's", "us",
-                      "you"})
-"""Words that put the speaker (or the listener) in a lead: ``I want to``, ``let me``."""
-
-
-def asks(words: list[str], lead: int, end: int) -> bool:
-    """Whether the ``lead`` words before a requested command (``words[lead:end]``) ask for it
-    in the speaker's own words (``I need to get on the box so``, ``let me check memory
-    with``): a clause with a person in it, before words that are more than speech (``we need
-    smalltalkci okay``: ``okay`` alone is no command). Not where the utterance corrects
-    itself: there the words before a command may be a false start of it (``git push origin
-    main no wait origin develop``)."""
-    tags = f.phrase_tags(words)
-    return (any(w in PERSONAL for w in words[:lead]) and f.NO_TAG in tags[lead:end]
-            and f.CORRECTION not in tags and f.RESTART not in tags)
-
-
-def explains(lead: list[str]) -> bool:
-    """Whether words before a command tell a reader about it rather than ask for it: a prose
-    lead of the mixed generator (``remember to run``, ``my colleague suggested``) or a
-    purpose clause (``to see hidden files use``)."""
-    return bool(lead) and (lead[0] == "to" or f.PROSE_LEAD in f.phrase_tags(lead))
 
 
 @functools.lru_cache(maxsize=256)
