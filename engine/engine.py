@@ -12,15 +12,17 @@ make test``; ``Result.taken_back``). Then:
 - the gate says strict -> the processor renders it (microseconds, exact): route ``processor``;
   where no ``space`` is said, the spacer adds the ones it is sure of (``open period``);
 - otherwise a request around one command is dropped (``engine.requests``: ``okay type ...
-  and press enter``; ``Result.request``) and the segmenter finds the command spans; a
+  and press enter``; ``Result.request``) and the segmenter finds the command words; a
   prose-only utterance types nothing, or in text mode comes back as said (route
-  ``unchanged``), unless it starts
-  with ``sudo`` or a false start was taken back (then all of it is one command); each
-  command span goes to the model, which tags its words (``models.tags``), and the processor
-  renders the tagged protocol words; prose around a command is dropped, or in text mode
-  given back as said (route ``mixed``; a single span of everything is ``model``). An
-  utterance the segmenter reads as one command in plain words alone, with nothing to
-  convert (``Git status.``), is rendered by the processor: route ``processor``.
+  ``unchanged``), unless it starts with ``sudo`` or a false start was taken back (then all
+  of it is one command). In command mode an utterance with a command in it goes to the
+  model whole: the model, trained on combinatorial phrasing, drops the wrappers, asides,
+  corrections and prose around the command itself (route ``model``). In text mode each
+  command span goes to the model, the words it drops at a span's edges are prose again, and
+  prose is given back as said (route ``mixed``). The model tags words (``models.tags``) and
+  the processor renders the tagged protocol words. An utterance the segmenter reads as one
+  command in plain words alone, with nothing to convert (``Git status.``), is rendered by
+  the processor: route ``processor``.
 
 Anything missing (a classifier artifact, mlx, the model, the adapter) is a warning on the
 result, never an exception: the engine falls back to what still works, down to the processor.
@@ -180,6 +182,19 @@ def _licensed(words: list[str], tagged: list) -> list:
     return out
 
 
+def _edges_as_prose(plan: _Plan, span: Span, tags: list) -> list[Span]:
+    """A command span with the words the model dropped at its edges given back as prose:
+    in text mode what is not command is typed as said (``to list them use [ls -la]``)."""
+    kept = [k for k, t in enumerate(tags) if t.tag != "drop"]
+    lead, end = span.start + kept[0], span.start + kept[-1] + 1
+    before, after = (span.start, lead), (end, span.end)
+    span.start, span.end, span.said = lead, end, " ".join(plan.words[lead:end])
+    prose = {edge: Span("prose", *edge, " ".join(plan.words[slice(*edge)]),
+                        " ".join(plan.words[slice(*edge)])) for edge in (before, after)
+             if edge[0] < edge[1]}
+    return [p for p in (prose.get(before), span, prose.get(after)) if p is not None]
+
+
 def _flips(scores: list[float]) -> list[tuple[tuple[int, ...], float]]:
     """The spacer's choices (``Spacer.space_scores``: a space above 0) to try flipped: every
     set of its unsure ones (within ``RERANK_MARGIN``, the ``RERANK_CHOICES`` least sure), the
@@ -271,17 +286,15 @@ class Engine:
             plan.spans = [self._by_processor(plan, *plan.command(0, len(words)), unsaid=True)]
             return plan
         start = time.perf_counter()
-        from classifiers import COMMAND, PROSE, REQUEST, Span as Segment
+        from classifiers import COMMAND, PROSE, Span as Segment
 
-        inside = self._command_inside(plan.normal[frame[0]:frame[1]], frame[2]) if frame else None
-        if inside is not None:
-            plan.request = (frame[0] + inside, frame[1])
+        if frame and self._command_inside(plan.normal[frame[0]:frame[1]], frame[2]):
+            plan.request = frame[:2]
             segments = [Segment(COMMAND, 0, len(words))]
         else:
             segments = self._segmenter.segment(" ".join(plan.normal))
-            if segments[0].kind == REQUEST:  # the speaker's own lead into the command
-                plan.request = (segments[0].end, len(words))
-                segments = [Segment(COMMAND, 0, len(words))]
+            if not keep_prose and any(found.kind == COMMAND for found in segments):
+                segments = [Segment(COMMAND, 0, len(words))]  # the model drops the rest
         if (plan.cut or plan.normal[0] == "sudo") and all(
                 found.kind != "command" for found in segments):
             segments = [replace(segments[0], kind="command", start=0, end=len(words))]
@@ -309,17 +322,14 @@ class Engine:
         plan.timings_ms["segmenter"] = _ms(start)
         return plan
 
-    def _command_inside(self, words: list[str], typed: bool) -> int | None:
-        """Where the command begins in the words inside a request frame (after a lead of
-        the speaker's own, ``write me a command that lists``), if they are one command and
-        nothing else: the segmenter finds no prose in them, or (after a cue to type) nothing
-        but prose, which the speaker has said is to be typed (``so yeah type exit``)."""
-        from classifiers import COMMAND, PROSE, REQUEST
+    def _command_inside(self, words: list[str], typed: bool) -> bool:
+        """Whether the words inside a request frame are one command and nothing else: the
+        segmenter finds no prose in them, or (after a cue to type) nothing but prose, which
+        the speaker has said is to be typed (``so yeah type exit``)."""
+        from classifiers import COMMAND, PROSE
 
-        segments = self._segmenter.segment(" ".join(words))
-        lead = segments[0].end if segments[0].kind == REQUEST else 0
-        kinds = {found.kind for found in segments} - {REQUEST}
-        return lead if kinds == {COMMAND} or (typed and kinds == {PROSE}) else None
+        kinds = {found.kind for found in self._segmenter.segment(" ".join(words))}
+        return kinds == {COMMAND} or (typed and kinds == {PROSE})
 
     def _by_processor(self, plan: _Plan, start: int, end: int, confidence: float = 1.0,
                       unsaid: bool = False) -> Span:
@@ -415,6 +425,8 @@ class Engine:
             span.output = processor.process(span.protocol)
             span.route = "model"
             span.confidence = round(min(t.confidence for t in tagged[k]), 4)
+            if plan.keep_prose:
+                plan.spans[where:where + 1] = _edges_as_prose(plan, span, tagged[k])
 
     def _second_opinion(self, pending: list[tuple[_Plan, Span]], fragments: list[list[str]],
                         tagged: list | None) -> list[list[str]]:

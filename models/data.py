@@ -1,8 +1,9 @@
 """The model's training data: chat JSONL (mlx-lm's format) made by the shared level generators.
 
 Rows come from tldr TRAIN pages only (``bench.corpus.page_split``), at the levels the gate
-sends to the model (loose, natural, chaotic, voice; mixed speech reaches the model as the
-command span, which is loose or strict text). The user message is the fragment as the engine
+sends to the model (loose, natural, chaotic, voice), and mixed speech with its prose to drop,
+as command mode types it. Half the framed levels' rows are said with train-side combinatorial
+phrasing (``bench.phrasing``), none with a held-out component. The user message is the fragment as the engine
 gives it (normalised recogniser text); the answer is the strict protocol text. Every row is a
 transformation: a fragment the processor alone already renders right is strict, never sent to
 the model, and left out, as is one that no tagging of its words can answer.
@@ -25,8 +26,10 @@ from processor import normalize, process
 from .prompt import messages
 from .tags import align
 
-MODEL_LEVELS = {"loose": 3, "natural": 3, "chaotic": 3, "voice": 2}
-"""Levels the model is trained on, and their relative weights."""
+MODEL_LEVELS = {"loose": 3, "natural": 3, "chaotic": 3, "voice": 2, "mixed": 2}
+"""Levels the model is trained on, and their relative weights. A mixed row teaches what
+command mode wants of prose around a command: drop it (prose-only rows are the
+segmenter's to find, and have no command to tag)."""
 
 
 def generated(size: int, seed: int = 0) -> list[tuple[str, str, str]]:
@@ -43,7 +46,7 @@ def generated(size: int, seed: int = 0) -> list[tuple[str, str, str]]:
         other = pool[rng.randrange(len(pool))][1]
         row = generate(level, command, rng, description=example.description, other_command=other,
                        split="train", phrasing_side=training_side(level, rng))
-        if row is None:
+        if row is None or row.protocol is None:
             continue
         fragment = normalize(row.dictated)
         if process(fragment) == command or (fragment, row.protocol) in seen:
