@@ -155,7 +155,7 @@ def bench_classifiers(fits: int = 20, segmenter_fits: int = 3) -> dict:
 def _fit_times(fits: int, segmenter_fits: int) -> dict:
     """The gate's and the segmenter's training times on the generated training set."""
     from classifiers import Gate, Segmenter
-    from classifiers.data import gate_label, training_set, word_labels
+    from classifiers.data import gate_label, training_set
 
     data = training_set()
     texts = [r.dictated for r in data.gate]
@@ -165,7 +165,7 @@ def _fit_times(fits: int, segmenter_fits: int) -> dict:
     gate.fit(texts, labels, strict)
     gate_fit = _median_seconds(lambda: gate.fit(texts, labels, strict), fits)
     seg_texts = [r.dictated for r in data.segmenter]
-    seg_labels = [word_labels(r) for r in data.segmenter]
+    seg_labels = [r.labels() for r in data.segmenter]
     segmenter = Segmenter()
     seg_fit = _median_seconds(lambda: segmenter.fit(seg_texts, seg_labels), segmenter_fits)
     return {"gate": {"fit_ms": gate_fit * 1000, "training_rows": len(texts), "fits": fits},
@@ -229,14 +229,14 @@ def model_probe(fragments: int = 60) -> None:
 
 
 ENGINE_UTTERANCES = (
-    "git space status",                                  # processor
-    "okay so git push minus u origin main please",       # model
-    "uh docker ps dash a no wait docker ps dash q",      # model, a correction
-    "first I check the branch git space status then I push",  # mixed
-    "oh minus my hyphen posh enable reload",             # mixed, the model on a span
-    "thanks a lot",                                      # unchanged
+    ("git space status", False),                                   # processor
+    ("okay so git push minus u origin main please", False),        # model
+    ("uh docker ps dash a no wait docker ps dash q", False),       # model, a correction
+    ("first I check the branch git space status then I push", True),  # mixed (text mode)
+    ("the docs say to use oh minus my hyphen posh enable reload", True),  # mixed, model span
+    ("thanks a lot", False),                                       # unchanged
 )
-"""Utterances that take every route, for the whole engine's peak memory."""
+"""Utterances (and text mode?) that take every route, for the whole engine's peak memory."""
 
 
 def engine_probe(fragments: int = 60) -> None:
@@ -250,7 +250,7 @@ def engine_probe(fragments: int = 60) -> None:
     from engine import Engine
 
     engine = Engine()
-    routes = [engine.convert(text).route for text in ENGINE_UTTERANCES]
+    routes = [engine.convert(text, keep_prose=keep).route for text, keep in ENGINE_UTTERANCES]
     steps, second = [], 0
     for text in _held_out_speech(fragments):
         timings = engine.convert(text).timings_ms

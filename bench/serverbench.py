@@ -232,7 +232,7 @@ def bench_server(voice: bool = True) -> dict:
             try:
                 figures = {"start_to_ready_s": round(server.ready_s, 2),
                            "convert": bench_convert(server)}
-                server.ask({"op": "convert", "texts": list(ENGINE_UTTERANCES)})
+                server.ask({"op": "convert", "texts": [text for text, _ in ENGINE_UTTERANCES]})
                 if not voice:
                     figures["voice"] = {"error": "--no-voice"}
                 elif pulse is None:

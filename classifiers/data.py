@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from bench.corpus import Example, commands
 from bench.levels import (Row, checked, generate, join_units, prose_sentence, says_held_out,
-                          shell_units, spoken_prose, training_side, voice_unit)
-from models.tags import align
+                          shell_units,
+                          spoken_prose, voice_unit)
 from processor import SpeakError, normalize, process, speak
 from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, RESTARTS,
                               WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
@@ -93,22 +93,6 @@ def _augmented(row: Row, rng: random.Random, pool: list[tuple[Example, str]]) ->
     return Row(" ".join(lead + command + tail), " ".join(lead + said_command + tail), "mixed",
                protocol=row.protocol, span=[len(lead), len(lead) + len(command)],
                category=row.category, page=row.page)
-
-
-def word_labels(row: Row) -> list[bool]:
-    """The segmenter's target, one label a word: True = command. Mixed rows: the command's
-    span. Natural and voice rows: the words from the first the tagger keeps to the last, so
-    that a wrapper around a command is prose there as it is in mixed speech (two labels for
-    the same lead, ``the readme says to run``, taught neither). Others: every word (a
-    correction or a false start is the model's to drop)."""
-    if row.difficulty not in ("natural", "voice") or not row.protocol:
-        return row.labels()
-    words = normalize(row.dictated).split()
-    tags = align(words, row.protocol.split())
-    if tags is None:
-        return row.labels()
-    kept = [k for k, tag in enumerate(tags) if tag != "drop"]
-    return [kept[0] <= k <= kept[-1] for k in range(len(words))]
 
 
 _TYPED = set("./:-~_@")
@@ -233,11 +217,8 @@ _MAKERS = {"typed voice": _typed_voice, "one cue": _one_cue, "short": _short,
 
 
 def _rows(pool: list[tuple[Example, str]], rng: random.Random, counts: dict[str, int],
-          augment: float = 0.0, framed: bool = True) -> list[Row]:
-    """``counts[level]`` rows of each level (``"prose"``: prose-only rows) from ``pool``;
-    ``framed``: some of the framed levels' rows in combinatorial phrasing (``training_side``).
-    The gate's rows are not: any word outside the protocol tells it speech is not strict,
-    whatever its wording, and unseen phrasing did not change its development figures."""
+          augment: float = 0.0) -> list[Row]:
+    """``counts[level]`` rows of each level (``"prose"``: prose-only rows) from ``pool``."""
     rows: list[Row] = []
     for level, count in counts.items():
         made = 0
@@ -252,8 +233,7 @@ def _rows(pool: list[tuple[Example, str]], rng: random.Random, counts: dict[str,
             try:
                 row = _MAKERS[level](command, rng) if level in _MAKERS else generate(
                     level, command, rng, description=example.description,
-                    other_command=rng.choice(pool)[1], split=SPLIT,
-                    phrasing_side=training_side(level, rng) if framed else None)
+                    other_command=rng.choice(pool)[1], split=SPLIT)
             except SpeakError:
                 continue
             if row is None:
@@ -261,7 +241,7 @@ def _rows(pool: list[tuple[Example, str]], rng: random.Random, counts: dict[str,
             if row.span is not None and rng.random() < augment:
                 row = _augmented(row, rng, pool)
             if says_held_out(row):
-                continue
+                continue  # a held-out component said by chance (``hmm`` twice)
             row.page = example.page
             rows.append(row)
             made += 1
@@ -307,7 +287,7 @@ def training_set(seed: int = 0) -> TrainingSet:
     programs = program_names(pool)
     rng = random.Random(f"gate-{seed}")
     return TrainingSet(
-        gate=_rows(pool, rng, GATE_COUNTS, framed=False)
+        gate=_rows(pool, rng, GATE_COUNTS)
         + _rows(short_commands(pool, programs), rng, {"short": SHORT_ROWS}),
         segmenter=_rows(pool, random.Random(f"segmenter-{seed}"), SEGMENTER_COUNTS, AUGMENT),
         calibration=_rows(pool, random.Random(f"calibration-{seed}"), {"strict": CALIBRATION}),

@@ -18,7 +18,7 @@ from bench.heldout import (gate_figures, load_rows, report, segmenter_figures, s
                            spacer_report)
 
 from .artifacts import ARTIFACTS, FILES
-from .data import gate_label, training_set, word_labels
+from .data import gate_label, training_set
 from .gate import Gate
 from .segmenter import Segmenter
 from .shell_lm import ShellLM
@@ -49,9 +49,9 @@ def train_classifiers(out_dir: str | Path | None = None, seed: int = 0) -> dict:
     gate.calibrate([r.dictated for r in data.calibration])
 
     texts = [r.dictated for r in data.segmenter]
-    labels_of_words = [word_labels(r) for r in data.segmenter]
+    word_labels = [r.labels() for r in data.segmenter]
     start = time.perf_counter()
-    segmenter = Segmenter().fit(texts, labels_of_words)
+    segmenter = Segmenter().fit(texts, word_labels)
     segmenter_seconds = time.perf_counter() - start
 
     gate.save(out / FILES["gate"])
@@ -61,7 +61,7 @@ def train_classifiers(out_dir: str | Path | None = None, seed: int = 0) -> dict:
         "seed": seed, "out_dir": str(out),
         "training": {"data_seconds": generated, "gate_rows": len(data.gate),
                      "gate_fit_seconds": gate_seconds, "segmenter_rows": len(data.segmenter),
-                     "segmenter_words": sum(map(len, labels_of_words)),
+                     "segmenter_words": sum(map(len, word_labels)),
                      "segmenter_fit_seconds": segmenter_seconds},
         "gate": gate_figures(gate, rows),
         "segmenter": segmenter_figures(segmenter, rows),

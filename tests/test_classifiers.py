@@ -69,11 +69,8 @@ def test_segmenter_words_on_mixed_speech(segmenter_result):
 
 
 def test_prose_only_utterances_are_untouched(segmenter_result):
-    """All but one: since people dictate single values in frames (``the port is eight
-    four four three``), a sentence that ends like one (``... expiry default is twenty four``)
-    reads as a value dictation; issue 24's target is all of them (docs/HISTORY.md)."""
     assert segmenter_result["prose_only"] >= 90
-    assert segmenter_result["prose_untouched"] >= segmenter_result["prose_only"] - 1
+    assert segmenter_result["prose_untouched"] == segmenter_result["prose_only"]
 
 
 def test_command_spans_are_exact(segmenter_result):

@@ -138,9 +138,15 @@ def test_mixed_speech_keeps_the_prose_as_said_in_text_mode(engine):
 
 
 def test_command_mode_types_the_command_alone(engine):
+    """The model reads the whole utterance and drops what is speech."""
     result = engine.convert("First run npm space install then wait")
-    assert (result.output, result.route) == ("npm install", "mixed")
-    assert [s.kind for s in result.spans] == ["prose", "command", "prose"]
+    assert (result.output, result.route) == ("npm install", "model")
+    assert [s.kind for s in result.spans] == ["command"]
+
+
+def test_text_mode_gives_back_what_the_model_drops_at_a_span_edge(engine):
+    result = engine.convert("to list the hidden files use ls dash la", keep_prose=True)
+    assert result.output == "to list the hidden files use ls -la"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02 \ufffd", "🙂 ∑ 日本語", "dash " * 20000])
