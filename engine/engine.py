@@ -93,7 +93,7 @@ class Result:
     timings_ms: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     taken_back: str = ""  # a false start and its correction words, dropped as said
-    request: str = ""     # the words that asked for the command (``okay type``), dropped
+    request: str = ""     # the words around the command that were dropped (``okay type``)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -105,7 +105,7 @@ class _Plan:
     ``cased`` are what is left of ``text.split()`` after taking back its words
     ``cut[0]:cut[1]``, and the spans index them until ``_result`` maps them back onto the
     words as said; ``request``: the command's words ``request[0]:request[1]`` inside a
-    request frame (``engine.requests``).
+    request frame (``engine.requests``), or inside the speech the model dropped around it.
 
     The classifiers and the model read ``normal`` (lower case, as they were trained); the
     processor renders ``cased``: the words as typed, or ``normal`` again for a recogniser's
@@ -427,6 +427,9 @@ class Engine:
             span.confidence = round(min(t.confidence for t in tagged[k]), 4)
             if plan.keep_prose:
                 plan.spans[where:where + 1] = _edges_as_prose(plan, span, tagged[k])
+            elif plan.request is None and len(plan.spans) == 1:  # the speech it dropped
+                kept = [j for j, t in enumerate(tagged[k]) if t.tag != "drop"]
+                plan.request = (span.start + kept[0], span.start + kept[-1] + 1)
 
     def _second_opinion(self, pending: list[tuple[_Plan, Span]], fragments: list[list[str]],
                         tagged: list | None) -> list[list[str]]:
