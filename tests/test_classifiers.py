@@ -107,21 +107,16 @@ def test_mixed_speech_keeps_its_prose(segmenter):
     assert [s for s in segmenter.segment(text) if s.kind == "command"] == [Span("command", 2, 5)]
 
 
-@pytest.mark.parametrize("text, command", [
-    ("I want to see the ssh logs so journalctl dash u sshd", (8, 12)),
-    ("let me check memory with free dash h", (5, 8)),
-    ("first run npm space install then wait", (2, 5)),
+@pytest.mark.parametrize("text, lead, command", [
+    ("I want to see the ssh logs so journalctl dash u sshd", 7, (8, 12)),
+    ("let me check memory with free dash h", 4, (5, 8)),
+    ("first run npm space install then wait", 2, (2, 5)),
 ])
-def test_the_words_around_a_command_are_prose_whoever_they_address(segmenter, text, command):
-    """Command mode drops them, text mode keeps them as said: no request special case."""
-    spans = segmenter.segment(text)
-    assert [s for s in spans if s.kind == "command"] == [Span("command", *command)]
-    assert {s.kind for s in spans} == {"command", "prose"}
-
-
-def test_a_correction_stays_inside_the_command(segmenter):
-    text = "git push origin main no wait origin develop"
-    assert segmenter.segment(text) == [Span("command", 0, len(text.split()))]
+def test_a_lead_in_any_words_is_prose_and_the_command_command(segmenter, text, lead, command):
+    """No request special case: command mode drops the lead, text mode keeps it as said."""
+    labels = segmenter.labels(text)
+    assert not any(labels[:lead]) and all(labels[slice(*command)])
+    assert {s.kind for s in segmenter.segment(text)} == {"prose", "command"}
 
 
 # -- reproducible training ----------------------------------------------------------------
