@@ -18,6 +18,7 @@ import random
 import re
 from dataclasses import asdict, dataclass, field
 
+from models.tags import align  # the tagger's own alignment: what it learns to drop
 from processor import SpeakError, normalize, process, shell_units, speak
 
 from . import phrasing
@@ -323,9 +324,10 @@ def _framed_row(row: Row | None, s: Speaker) -> Row | None:
     none: every pool of its side was empty)."""
     if row is None or s.on == "train":
         return row
-    if not s.phrases():
+    phrases = s.phrases()
+    if not phrases:
         return None
-    row.extra = {"phrasing": "unseen", "phrases": s.phrases()}
+    row.extra = {"phrasing": "unseen", "phrases": phrases}
     return row
 
 
@@ -340,15 +342,12 @@ def speech_runs(dictated: str, protocol: str | None) -> list[str]:
     """The runs of words said that the command does not use (wrappers, fillers, corrections,
     prose), as the tagger learns to drop them; the whole text when no tagging reaches the
     protocol. What ``dictbash data check`` searches for held-out phrasing."""
-    from models.tags import align  # the tagger's own alignment: what it learns to drop
-
     words = normalize(dictated).split()
     tags = align(words, protocol.split()) if protocol else None
     if tags is None:
         return [" ".join(words)]
-    runs = [" ".join(w for w, _ in group) for dropped, group in
+    return [" ".join(w for w, _ in group) for dropped, group in
             itertools.groupby(zip(words, tags), key=lambda wt: wt[1] == "drop") if dropped]
-    return runs
 
 
 def _piece(command: str, rng: random.Random) -> tuple[str, str, list[list[str]], bool]:
@@ -389,7 +388,7 @@ def chaotic_framed(command: str, rng: random.Random, on: str, other_command: str
     fixes = 2 if rng.random() < 0.2 else 1
     for k in rng.sample(range(len(units)), min(fixes, len(units))):
         casing = shape == "casing" and len(units[k]) > 2 and units[k][1] == "case"
-        wrong = ([rng.choice([c for c in phrasing.CASE_STYLES if c != units[k][0]]), "case"]
+        wrong = ([rng.choice([c for c in phrasing.MISTAKEN_CASE_STYLES if c != units[k][0]]), "case"]
                  if casing else _mistake(units[k], rng, units))
         if wrong is None or shape in ("redo", "aside"):
             continue

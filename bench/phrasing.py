@@ -49,11 +49,15 @@ def _hashed_side(phrase: str) -> str:
     return "dev" if share < (TEST_SHARE + DEV_SHARE) * 10_000 else "train"
 
 
+def _first_side(phrase: str) -> str:
+    """A phrase's side before the closure of ``_sides``: the runtime's vocabulary is train."""
+    return "train" if phrase.lower() in RUNTIME_VOCABULARY else _hashed_side(phrase)
+
+
 def side(phrase: str) -> str:
     """The side of a phrase component, stable forever (``_sides``): training never says a
     component of the dev or test side."""
-    return _sides().get(phrase) or ("train" if phrase.lower() in RUNTIME_VOCABULARY
-                                    else _hashed_side(phrase))
+    return _sides().get(phrase) or _first_side(phrase)
 
 
 SHARED = ("det", "not_before")
@@ -255,8 +259,7 @@ def _sides() -> dict[str, str]:
     ``launch``), which the generators say as leads and tails."""
     components = {p for name, items in POOLS.items() if name not in SHARED for p in items}
     components |= {p for items in SLOT_NOUNS.values() for p in items}
-    sides = {p: "train" if p.lower() in RUNTIME_VOCABULARY else _hashed_side(p)
-             for p in components if p}
+    sides = {p: _first_side(p) for p in components if p}
     said = [f" {p.lower()} " for p in RUNTIME_VOCABULARY | {p for p, on in sides.items()
                                                            if on == "train"}]
     if CORPUS_PATH.is_file():  # always, where pages are generated from
@@ -289,7 +292,9 @@ def held_out_in(text: str) -> str | None:
     return found.group() if found else None
 
 
-CASE_STYLES = ("camel", "snake", "kebab", "pascal", "screaming", "constant", "title")
+MISTAKEN_CASE_STYLES = ("camel", "snake", "kebab", "pascal", "screaming", "constant", "title")
+"""Styles a speaker names by mistake before correcting it: the protocol's
+(``processor.vocabulary.CASE_STYLES``) and two it has not; this order seeds the shipped sets."""
 
 
 @functools.lru_cache(maxsize=None)

@@ -182,17 +182,22 @@ def _licensed(words: list[str], tagged: list) -> list:
     return out
 
 
+def _kept(span: Span, tags: list) -> tuple[int, int]:
+    """The words of a tagged span from the first the model keeps to the last."""
+    kept = [k for k, t in enumerate(tags) if t.tag != "drop"]
+    return span.start + kept[0], span.start + kept[-1] + 1
+
+
 def _edges_as_prose(plan: _Plan, span: Span, tags: list) -> list[Span]:
     """A command span with the words the model dropped at its edges given back as prose:
     in text mode what is not command is typed as said (``to list them use [ls -la]``)."""
-    kept = [k for k, t in enumerate(tags) if t.tag != "drop"]
-    lead, end = span.start + kept[0], span.start + kept[-1] + 1
-    before, after = (span.start, lead), (end, span.end)
-    span.start, span.end, span.said = lead, end, " ".join(plan.words[lead:end])
-    prose = {edge: Span("prose", *edge, " ".join(plan.words[slice(*edge)]),
-                        " ".join(plan.words[slice(*edge)])) for edge in (before, after)
-             if edge[0] < edge[1]}
-    return [p for p in (prose.get(before), span, prose.get(after)) if p is not None]
+    lead, end = _kept(span, tags)
+    edges = ((span.start, lead), (end, span.end))
+    span.start, span.end = edges[0][1], edges[1][0]
+    span.said = " ".join(plan.words[span.start:span.end])
+    prose = [Span("prose", a, b, " ".join(plan.words[a:b]), " ".join(plan.words[a:b]))
+             if a < b else None for a, b in edges]
+    return [p for p in (prose[0], span, prose[1]) if p is not None]
 
 
 def _flips(scores: list[float]) -> list[tuple[tuple[int, ...], float]]:
@@ -428,8 +433,7 @@ class Engine:
             if plan.keep_prose:
                 plan.spans[where:where + 1] = _edges_as_prose(plan, span, tagged[k])
             elif plan.request is None and len(plan.spans) == 1:  # the speech it dropped
-                kept = [j for j, t in enumerate(tagged[k]) if t.tag != "drop"]
-                plan.request = (span.start + kept[0], span.start + kept[-1] + 1)
+                plan.request = _kept(span, tagged[k])
 
     def _second_opinion(self, pending: list[tuple[_Plan, Span]], fragments: list[list[str]],
                         tagged: list | None) -> list[list[str]]:
