@@ -12,17 +12,18 @@ make test``; ``Result.taken_back``). Then:
 - the gate says strict -> the processor renders it (microseconds, exact): route ``processor``;
   where no ``space`` is said, the spacer adds the ones it is sure of (``open period``);
 - otherwise a request around one command is dropped (``engine.requests``: ``okay type ...
-  and press enter``; ``Result.request``) and the segmenter finds the command words; a
-  prose-only utterance types nothing, or in text mode comes back as said (route
-  ``unchanged``), unless it starts with ``sudo`` or a false start was taken back (then all
-  of it is one command). In command mode an utterance with a command in it goes to the
-  model whole: the model, trained on combinatorial phrasing, drops the wrappers, asides,
-  corrections and prose around the command itself (route ``model``). In text mode each
-  command span goes to the model, the words it drops at a span's edges are prose again, and
-  prose is given back as said (route ``mixed``). The model tags words (``models.tags``) and
-  the processor renders the tagged protocol words. An utterance the segmenter reads as one
-  command in plain words alone, with nothing to convert (``Git status.``), is rendered by
-  the processor: route ``processor``.
+  and press enter``; ``Result.request``). In command mode the utterance goes to the model
+  whole: the model, trained on combinatorial phrasing and on prose alone, drops the
+  wrappers, asides, corrections and prose around the command (route ``model``), and every
+  word of an utterance with no command in it, which then types nothing (route
+  ``unchanged``; without the model, the segmenter says whether there is a command). In
+  text mode the segmenter finds the command words: prose alone comes back as said, unless
+  it starts with ``sudo`` or a false start was taken back (then all of it is one command);
+  each command span goes to the model, the words it drops at a span's edges are prose
+  again, and prose is given back as said (route ``mixed``). The model tags words
+  (``models.tags``) and the processor renders the tagged protocol words. An utterance the
+  segmenter reads as one command in plain words alone, with nothing to convert (``Git
+  status.``), is rendered by the processor: route ``processor``.
 
 Anything missing (a classifier artifact, mlx, the model, the adapter) is a warning on the
 result, never an exception: the engine falls back to what still works, down to the processor.
@@ -122,6 +123,7 @@ class _Plan:
     warnings: list[str]
     cut: tuple[int, int] | None = None
     request: tuple[int, int] | None = None
+    segmented: bool = True  # the segmenter found a command (the model's fallback)
 
     def judged(self, start: int, end: int) -> str:
         """The words ``start:end`` as the gate judges them: a recogniser's case is one of its
@@ -298,8 +300,10 @@ class Engine:
             segments = [Segment(COMMAND, 0, len(words))]
         else:
             segments = self._segmenter.segment(" ".join(plan.normal))
-            if not keep_prose and any(found.kind == COMMAND for found in segments):
-                segments = [Segment(COMMAND, 0, len(words))]  # the model drops the rest
+        plan.segmented = any(found.kind == COMMAND for found in segments)
+        if not keep_prose and not (segments == [Segment(PROSE, 0, len(words))]
+                                   and self._segmenter.plain_command(" ".join(plan.normal))):
+            segments = [Segment(COMMAND, 0, len(words))]  # the model drops what is not command
         if (plan.cut or plan.normal[0] == "sudo") and all(
                 found.kind != "command" for found in segments):
             segments = [replace(segments[0], kind="command", start=0, end=len(words))]
@@ -409,6 +413,9 @@ class Engine:
             where = next(i for i, s in enumerate(plan.spans) if s is span)
             if tagged is None:
                 plan.warnings.append(f"model unavailable ({self._tagger_error}): processor only")
+                if not plan.segmented:  # then the segmenter's word that it is prose stands
+                    plan.spans[where] = Span("prose", span.start, span.end, span.said, span.said)
+                    continue
                 plan.spans[where] = self._by_processor(
                     plan, *plan.command(span.start, span.end), confidence=0.3)
                 continue
@@ -418,9 +425,10 @@ class Engine:
                                      "alone places spaces")
             protocol = chosen[k]
             partial = len(plan.spans) > 1
-            if not protocol and (partial or all(kind(w) in SPEECH_ONLY for w in fragments[k])):
+            if not protocol and (partial or not plan.keep_prose
+                                 or all(kind(w) in SPEECH_ONLY for w in fragments[k])):
                 plan.spans[where] = Span("prose", span.start, span.end, span.said, span.said)
-                continue  # prose beside a command, or fillers alone (``okay um``): as said
+                continue  # prose beside a command, prose alone, or fillers alone (``okay um``)
             if not protocol:
                 plan.warnings.append("the model dropped every word of a command: processor only")
                 plan.spans[where] = self._by_processor(

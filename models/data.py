@@ -2,7 +2,7 @@
 
 Rows come from tldr TRAIN pages only (``bench.corpus.page_split``), at the levels the gate
 sends to the model (loose, natural, chaotic, voice), and mixed speech with its prose to drop,
-as command mode types it. Half the framed levels' rows are said with train-side combinatorial
+as command mode types it; some are prose alone, whose answer is empty. Half the framed levels' rows are said with train-side combinatorial
 phrasing (``bench.phrasing``), none with a held-out component. The user message is the fragment as the engine
 gives it (normalised recogniser text); the answer is the strict protocol text. Every row is a
 transformation: a fragment the processor alone already renders right is strict, never sent to
@@ -28,8 +28,10 @@ from .tags import align
 
 MODEL_LEVELS = {"loose": 3, "natural": 3, "chaotic": 3, "voice": 2, "mixed": 2}
 """Levels the model is trained on, and their relative weights. A mixed row teaches what
-command mode wants of prose around a command: drop it (prose-only rows are the
-segmenter's to find, and have no command to tag)."""
+command mode wants of prose around a command: drop it."""
+PROSE_ONLY_SHARE = 0.07
+"""The share of rows that are prose alone (the mixed level's), every word dropped: command
+mode asks the model whether an utterance holds a command at all (docs/HISTORY.md)."""
 
 
 def generated(size: int, seed: int = 0) -> list[tuple[str, str, str]]:
@@ -42,19 +44,24 @@ def generated(size: int, seed: int = 0) -> list[tuple[str, str, str]]:
     seen: set[tuple[str, str]] = set()
     while len(rows) < size:
         example, command = pool[rng.randrange(len(pool))]
-        level = rng.choices(levels, weights)[0]
+        prose_only = rng.random() < PROSE_ONLY_SHARE
+        level = "mixed" if prose_only else rng.choices(levels, weights)[0]
         other = pool[rng.randrange(len(pool))][1]
         row = generate(level, command, rng, description=example.description, other_command=other,
                        split="train", phrasing_side=training_side(level, rng))
-        if row is None or row.protocol is None:
+        while prose_only and row is not None and row.category != "prose":  # 1 in 5 are
+            row = generate(level, command, rng, description=example.description,
+                           split="train", phrasing_side=training_side(level, rng))
+        if row is None or prose_only != (row.category == "prose"):
             continue
+        answer = "" if prose_only else row.protocol
         fragment = normalize(row.dictated)
-        if process(fragment) == command or (fragment, row.protocol) in seen:
+        if answer is None or (not prose_only and process(fragment) == command):
             continue
-        if align(fragment.split(), row.protocol.split()) is None:
+        if (fragment, answer) in seen or align(fragment.split(), answer.split()) is None:
             continue  # no tagging reaches it (``space space`` said loosely): nothing to learn
-        seen.add((fragment, row.protocol))
-        rows.append((example.page, fragment, row.protocol))
+        seen.add((fragment, answer))
+        rows.append((example.page, fragment, answer))
     return rows
 
 

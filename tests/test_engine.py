@@ -95,9 +95,20 @@ def test_a_span_the_model_drops_whole_is_prose_beside_a_command_and_glued_alone(
     result = engine.convert(text, keep_prose=True)
     assert result.output == text and not result.warnings  # nothing glued, nothing lost
     assert all(s.kind == "prose" and s.output == s.said for s in result.spans)
-    alone = engine.convert("git push minus u origin main")  # a whole command: the processor's
+    # text mode, a whole command the segmenter found: the processor's
+    alone = engine.convert("git push minus u origin main", keep_prose=True)
     assert alone.route == "processor" and alone.output == "gitpush-uoriginmain"
     assert any("dropped every word" in w for w in alone.warnings)
+    # command mode asks the model whether there is a command at all: it says there is none
+    said = engine.convert("git push minus u origin main")
+    assert (said.output, said.route, said.warnings) == ("", "unchanged", [])
+
+
+def test_command_mode_without_the_model_takes_the_segmenter_s_word_for_prose(tmp_path):
+    engine = Engine(adapter_dir=tmp_path / "no-adapter")
+    result = engine.convert("meet me at the station at noon")
+    assert (result.output, result.route) == ("", "unchanged")
+    assert any(w.startswith("model unavailable") for w in result.warnings)
 
 
 def test_a_word_is_dropped_only_when_something_licenses_it():
