@@ -158,6 +158,10 @@ class Record:
     """Prose words said that the output left out (text mode)."""
     phrasing: str = "seen"
     """The row's ``phrasing`` (``PHRASINGS``); runs saved before it existed were all seen."""
+    alternatives: int = 0
+    """How many alternatives the engine offered (``Result.alternatives``)."""
+    alternative_right: bool = False
+    """Not exact, but one of the alternatives is: one key press would fix it."""
 
 
 # ---------------------------------------------------------------------------------- loading
@@ -248,9 +252,10 @@ def normalise(text: str) -> str:
 
 
 def score(pair: Pair, output: str, route: str, latency_us: float,
-          text_mode: bool | None = None) -> Record:
+          text_mode: bool | None = None, alternatives: Sequence[str] = ()) -> Record:
     """The record of one converted pair (in ``text_mode``, or the row's own mode): its three
-    scores, the prose it typed or lost, and, if not exact, its pattern."""
+    scores, the prose it typed or lost, whether an alternative was right, and, if not
+    exact, its pattern."""
     text_mode = pair.text_mode if text_mode is None else text_mode
     expected = pair.expected_in(text_mode)
     exact = output == expected
@@ -273,6 +278,8 @@ def score(pair: Pair, output: str, route: str, latency_us: float,
         prose_typed=0 if text_mode else len(prose & typed),
         prose_lost=len(prose - typed) if text_mode else 0,
         phrasing=pair.phrasing,
+        alternatives=len(alternatives),
+        alternative_right=not exact and expected in alternatives,
     )
 
 
@@ -306,7 +313,8 @@ def run(
             e.add_note(f"while converting {pair.source}: {pair.dictated!r}")
             raise
         latency_us = (time.perf_counter_ns() - start) / 1000
-        records.append(score(pair, result.output, result.route, latency_us, text_mode))
+        records.append(score(pair, result.output, result.route, latency_us, text_mode,
+                             [a.output for a in getattr(result, "alternatives", ())]))
     return records
 
 
@@ -392,6 +400,8 @@ def summarise(
         "by_category": breakdown(records, "category"),
         "by_route": breakdown(records, "route", ROUTES),
         "prose": prose_figures(records),
+        "alternatives": {"offered": sum(r.alternatives > 0 for r in records),
+                         "right": sum(r.alternative_right for r in records)},
         "headline": "unseen" if "unseen" in by_phrasing else "seen",
         "by_phrasing": by_phrasing,
         "failures": {p: failures[p] for p in PATTERNS},

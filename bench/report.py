@@ -110,9 +110,18 @@ def summary_text(summary: dict) -> str:
         _prose_line(summary, "prose words typed, command mode (rows)", "command_rows",
                     "typed_prose"),
         _prose_line(summary, "prose words lost, text mode (rows)", "text_rows", "lost_prose"),
+        _alternatives_line(summary),
         f"latency: median {latency['median']:.1f} us, p95 {latency['p95']:.1f} us",
     ]
     return "\n".join(lines)
+
+
+def _alternatives_line(summary: dict) -> str:
+    """Rows with alternatives, and rows whose best is wrong but an alternative right (runs
+    saved before alternatives existed have none)."""
+    figures = summary.get("alternatives", {"offered": 0, "right": 0})
+    return (f"alternatives: offered in {figures['offered']} rows; the best wrong and an "
+            f"alternative right in {figures['right']}")
 
 
 def _pair_lines(pairs: Iterable[tuple[Record, Record]], with_pattern: bool) -> list[str]:

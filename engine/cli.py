@@ -206,7 +206,7 @@ def _init(args: argparse.Namespace) -> int:
     from .shell_init import snippet
 
     try:
-        print(snippet(args.shell, args.binding, args.typed), end="")
+        print(snippet(args.shell, args.binding, args.typed, args.next_key), end="")
     except ValueError as error:
         print(f"dictbash init: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -217,7 +217,7 @@ def _dictate(args: argparse.Namespace) -> int:
     from .shell_init import dictate
 
     try:
-        return dictate(_settings(args), args.binding, args.typed)
+        return dictate(_settings(args), args.binding, args.typed, args.next_key)
     except ValueError as error:
         print(f"dictbash dictate: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -398,6 +398,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                       help="alt-<letter or digit> or ctrl-<letter> (default alt-v)")
     init.add_argument("--typed", action="store_true",
                       help="always type the dictation on one line instead of speaking it")
+    init.add_argument("--next-key", metavar="KEY", help="the key that swaps in the next "
+                      "alternative for what was inserted (default: the key's letter in the "
+                      "other case, alt-V for alt-v, else alt-V)")
     init.set_defaults(func=_init)
 
     dictate = sub.add_parser(
@@ -413,6 +416,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                          help="the key that stops the recording (the one bound; default alt-v)")
     dictate.add_argument("--typed", action="store_true",
                          help="type the dictation on one line instead of speaking it")
+    dictate.add_argument("--next-key", metavar="KEY", help="print the alternatives too, each "
+                         "after a \\x1e byte, naming KEY as the one that swaps them in")
     dictate.set_defaults(func=_dictate)
 
     bench = sub.add_parser(

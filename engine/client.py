@@ -126,12 +126,14 @@ def _locked(path) -> bool:
 
 class ServedResult:
     """A result as the server sent it, with what the CLI reads of ``engine.Result``: its
-    fields as attributes (spans too) and ``to_dict``, in the server's field order."""
+    fields as attributes (spans and alternatives too, none from a server older than them)
+    and ``to_dict``, in the server's field order."""
 
     def __init__(self, data: dict):
         self._data = data
         self.__dict__.update(data)
         self.spans = [SimpleNamespace(**span) for span in data["spans"]]
+        self.alternatives = [SimpleNamespace(**a) for a in data.get("alternatives", [])]
 
     def to_dict(self) -> dict:
         return self._data

@@ -63,6 +63,11 @@ SECOND_OPINION_WEIGHT = 0.5
 """How much the base model's log-probability gain for a flipped choice counts against the
 spacer's log-odds for it: every weight from 0.25 to 1.0 gained, and half was among the best
 (docs/HISTORY.md)."""
+ALTERNATIVES = 3
+"""At most this many other outputs a result offers (``Result.alternatives``)."""
+ALTERNATIVE_SHARE = 0.02
+"""The least share (``_shares``) a runner-up needs to be offered: below it, it is not a
+plausible reading, only a flip nobody would pick."""
 SPEECH_ONLY = frozenset({"filler", "wrapper", "correction"})
 """Word kinds (``models.features.kind``) that are speech about a command, never part of one:
 a span of them alone that the model drops whole is no command."""
@@ -83,6 +88,16 @@ class Span:
 
 
 @dataclass
+class Alternative:
+    """Another reading of the whole utterance: its ``output``, and its ``score``, the share
+    of the choice it makes among the readings of its span (``_shares``), so the best's
+    share and its runners-up's add up to at most 1 and compare within one result."""
+
+    output: str
+    score: float
+
+
+@dataclass
 class Result:
     """What the engine made of one utterance, and how."""
 
@@ -95,6 +110,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     taken_back: str = ""  # a false start and its correction words, dropped as said
     request: str = ""     # the words around the command that were dropped (``okay type``)
+    alternatives: list[Alternative] = field(default_factory=list)  # best first, up to 3
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -124,6 +140,9 @@ class _Plan:
     cut: tuple[int, int] | None = None
     request: tuple[int, int] | None = None
     segmented: bool = True  # the segmenter found a command (the model's fallback)
+    choices: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+    """Each span's readings (``id(span)``: output and share, ``_shares``), best first,
+    where the spacer left a choice open."""
 
     def judged(self, start: int, end: int) -> str:
         """The words ``start:end`` as the gate judges them: a recogniser's case is one of its
@@ -211,6 +230,33 @@ def _flips(scores: list[float]) -> list[tuple[tuple[int, ...], float]]:
     flips = [flipped for size in range(len(unsure) + 1)
              for flipped in itertools.combinations(unsure, size)]
     return [(flipped, sum(abs(scores[j]) for j in flipped)) for flipped in flips]
+
+
+def _shares(scored: dict[str, float]) -> list[tuple[str, float]]:
+    """Each output with its share of the readings (a softmax of their log-domain scores:
+    the spacer's log-odds given up, less or plus the base model's weighted gain), best
+    first; a tie goes to the first given (the spacer's own choice)."""
+    top = max(scored.values())
+    weights = {text: math.exp(score - top) for text, score in scored.items()}
+    total = sum(weights.values())
+    return sorted(((text, weight / total) for text, weight in weights.items()),
+                  key=lambda pair: -pair[1])
+
+
+def _alternatives(plan: _Plan, typed: list[Span], output: str) -> list[Alternative]:
+    """The whole output with the one command span's runners-up in its place (those with at
+    least ``ALTERNATIVE_SHARE``), best first, none twice nor the output again. An output
+    of several commands has none: a share of one span's readings says nothing of the
+    others'."""
+    commands = [s for s in typed if s.kind == "command"]
+    if len(commands) != 1 or id(commands[0]) not in plan.choices:
+        return []
+    found: dict[str, float] = {}
+    for text, share in plan.choices[id(commands[0])]:
+        whole = " ".join(o for o in (text if s is commands[0] else s.output for s in typed) if o)
+        if share >= ALTERNATIVE_SHARE and whole and whole != output and whole not in found:
+            found[whole] = round(share, 3)
+    return [Alternative(whole, share) for whole, share in found.items()][:ALTERNATIVES]
 
 
 class Engine:
@@ -344,35 +390,46 @@ class Engine:
                       unsaid: bool = False) -> Span:
         """The words ``start:end`` rendered by the processor; with ``unsaid``, words that say
         no ``space`` get the ones the spacer is sure of (``_unsaid_spaces``)."""
-        words = plan.cased[start:end]
+        words, readings = plan.cased[start:end], []
         if unsaid and SPACE not in plan.normal[start:end] and len(words) > 1:
             began = time.perf_counter()
-            spaced = self._unsaid_spaces(plan.normal[start:end], words)
+            readings = self._unsaid_spaces(plan.normal[start:end], words)
             plan.timings_ms["spacer"] = _ms(began)
-            if spaced != words:
-                words, confidence = spaced, round(1 / (1 + math.exp(-UNSAID_SPACE_MARGIN)), 2)
+            if readings[0][0] != words:
+                words, confidence = readings[0][0], round(
+                    1 / (1 + math.exp(-UNSAID_SPACE_MARGIN)), 2)
         protocol = " ".join(words)
         began = time.perf_counter()
         output = processor.process(protocol)
         plan.timings_ms["processor"] = plan.timings_ms.get("processor", 0) + _ms(began)
-        return Span("command", start, end, " ".join(plan.words[start:end]), output, "processor",
+        span = Span("command", start, end, " ".join(plan.words[start:end]), output, "processor",
                     protocol, confidence)
+        if len(readings) > 1:  # the runners-up: the spacer's unsure choices flipped
+            scored: dict[str, float] = {output: 0.0}
+            for spaced, cost in readings[1:]:
+                scored.setdefault(processor.process(" ".join(spaced)), -cost)
+            plan.choices[id(span)] = _shares(scored)
+        return span
 
-    def _unsaid_spaces(self, normal: list[str], words: list[str]) -> list[str]:
+    def _unsaid_spaces(self, normal: list[str], words: list[str]) -> list[tuple[list[str], float]]:
         """``words`` (``normal`` as typed) with a ``space`` wherever the spacer alone is sure
         of one (``UNSAID_SPACE_MARGIN``): strict protocol without ``space`` is one shell
         word, but ``open period`` is meant as ``open .``, not ``open.``. Never inside what
         the words bind (``processor.bound``: a ``... case`` scope, a number): strict speech
         stays as the processor types it. No second opinion here: the words may be strict
         (``blockout two`` is ``blockout2`` as said), and the base model would put spaces in
-        that nobody said."""
+        that nobody said. Then the runners-up, for ``Result.alternatives``: the same with
+        the choices within ``RERANK_MARGIN`` of the margin flipped (``_flips``), each with
+        the log-odds, less the margin, it gives up."""
         with self._lock:
             spacer = self._load_spacer()
         if spacer is None:
-            return words
-        spaces = spacer.space_before(normal, margin=UNSAID_SPACE_MARGIN)
-        return [w for word, space, tied in zip(words, spaces, bound(normal))
-                for w in ([SPACE, word] if space and not tied else [word])]
+            return [(words, 0.0)]
+        scores = [-math.inf if tied else score - UNSAID_SPACE_MARGIN for score, tied in zip(
+            spacer.space_scores(normal, margin=UNSAID_SPACE_MARGIN), bound(normal))]
+        return [([w for j, word in enumerate(words)
+                  for w in ([SPACE, word] if (scores[j] > 0) != (j in flipped) else [word])],
+                 cost) for flipped, cost in _flips(scores)]
 
     def _load_tagger(self):
         """The tagger, loaded once; None (with the reason kept) if it cannot be."""
@@ -423,7 +480,7 @@ class Engine:
             if spacer is None:
                 plan.warnings.append(f"spacer unavailable ({self._spacer_error}): the model "
                                      "alone places spaces")
-            protocol = chosen[k]
+            protocol, readings = chosen[k]
             partial = len(plan.spans) > 1
             if not protocol and (partial or not plan.keep_prose
                                  or all(kind(w) in SPEECH_ONLY for w in fragments[k])):
@@ -437,6 +494,8 @@ class Engine:
             span.protocol = " ".join(protocol)
             span.output = processor.process(span.protocol)
             span.route = "model"
+            if readings:
+                plan.choices[id(span)] = readings
             span.confidence = round(min(t.confidence for t in tagged[k]), 4)
             if plan.keep_prose:
                 plan.spans[where:where + 1] = _edges_as_prose(plan, span, tagged[k])
@@ -444,8 +503,10 @@ class Engine:
                 plan.request = _kept(span, tagged[k])
 
     def _second_opinion(self, pending: list[tuple[_Plan, Span]], fragments: list[list[str]],
-                        tagged: list | None) -> list[list[str]]:
-        """The protocol words of each tagged fragment, the request's words dropped: the
+                        tagged: list | None) -> list[tuple[list[str], list[tuple[str, float]]]]:
+        """The protocol words of each tagged fragment, the request's words dropped, and the
+        outputs it was chosen among with their shares (``_shares``; none where the spacer
+        was sure, or said one thing every way): the
         tagger's words spaced by the spacer (``_spacings``), unless the base model
         (``Tagger.command_logprobs``, one batch for all fragments) finds a typed text with
         unsure choices flipped likelier as a command by more (``SECOND_OPINION_WEIGHT``) than
@@ -454,7 +515,7 @@ class Engine:
         from models.tags import tags_to_protocol
 
         if tagged is None:
-            return [[] for _ in fragments]
+            return [([], []) for _ in fragments]
         options = []  # each fragment's {typed text: (protocol, cost)}, the spacer's own first
         for (plan, span), words, tags in zip(pending, fragments, tagged):
             cased = plan.cased[span.start:span.end]
@@ -477,11 +538,11 @@ class Engine:
         chosen = []
         for by_text in options:
             if len(by_text) == 1:
-                chosen.append(next(iter(by_text.values()))[0])
+                chosen.append((next(iter(by_text.values()))[0], []))
                 continue
-            scored = [(SECOND_OPINION_WEIGHT * next(logprobs) - cost, protocol)
-                      for protocol, cost in by_text.values()]
-            chosen.append(max(scored, key=lambda s: s[0])[1])
+            readings = _shares({text: SECOND_OPINION_WEIGHT * next(logprobs) - cost
+                                for text, (_, cost) in by_text.items()})
+            chosen.append((by_text[readings[0][0]][0], readings))
         return chosen
 
     def _spacings(self, words: list[str], tagged: list) -> list[tuple[list[str], float]]:
@@ -553,4 +614,5 @@ class Engine:
         output = " ".join(s.output for s in typed if s.output)
         confidence = min((s.confidence for s in commands), default=1.0)
         return Result(plan.text, output, route, confidence, plan.spans, plan.timings_ms,
-                      list(dict.fromkeys(plan.warnings)), plan.said(a, b), request)
+                      list(dict.fromkeys(plan.warnings)), plan.said(a, b), request,
+                      _alternatives(plan, typed, output))

@@ -5,7 +5,9 @@ dictation and press Enter; the command lands in an editable buffer with history,
 toolbar shows the transcript, the route, the confidence and a live level meter. Enter accepts
 it (printed, and copied where a clipboard tool exists); running it takes a second, explicit
 confirmation, and a destructive command is flagged in red first. Saying "scratch that" or
-"undo" drops the command waiting in the buffer, or else the last one accepted.
+"undo" drops the command waiting in the buffer, or else the last one accepted. The engine's
+other readings (``Result.alternatives``) are listed under it, numbered: Alt-1..Alt-3, or
+saying or typing "use two", puts one in the buffer (and the command it replaces in its place).
 
 Whatever is missing (microphone, PortAudio, the recogniser) is said in one line and the REPL
 goes on with what works: typed dictation through the same engine.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +37,9 @@ from .audio import AudioError, Endpointer, Microphone, level_dbfs
 from .safety import dangers
 
 UNDO_PHRASES = {"scratch that", "undo", "undo that", "scratch"}
+USE_PHRASE = re.compile(r"(?:use|take|pick)(?: number| option| alternative)? "
+                        r"(one|two|three|first|second|third|1|2|3)")
+NUMBERS = {"one": 1, "two": 2, "three": 3, "first": 1, "second": 2, "third": 3}
 HOLD_RELEASE_S = 0.6  # a held key repeats every ~30-50 ms after a ~500 ms delay; silence = released
 METER_WIDTH = 20
 
@@ -75,13 +81,43 @@ def copy_to_clipboard(text: str) -> str | None:
     return None
 
 
+def use_choice(text: str) -> int | None:
+    """The alternative a dictation picks (``use two``, ``use 2``, ``pick the third``): 1 to
+    3, or None where it picks none."""
+    words = " ".join(w for w in normalize(text).split() if w != "the")
+    found = USE_PHRASE.fullmatch(words)
+    return None if found is None else NUMBERS.get(found[1]) or int(found[1])
+
+
 @dataclass
 class Pending:
     """A converted utterance waiting in the buffer for the user."""
 
     heard: str
-    result: object          # engine.Result
+    result: object          # engine.Result; its output is what the buffer was given
     dangers: list[str] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    """The other readings, numbered from 1: (output, how sure: a share, or "best")."""
+    sure: str = "best"      # how sure the reading in ``result.output`` is
+
+    def __post_init__(self):
+        if not self.choices:
+            self.choices = [(a.output, f"{a.score:.0%}") for a in self.result.alternatives]
+
+    def swap(self, number: int) -> bool:
+        """Put reading ``number`` (1-based) in ``result.output`` and the one it replaces in
+        its place, so the same number again swaps back; False where there is none."""
+        if not 1 <= number <= len(self.choices):
+            return False
+        (self.result.output, self.sure), self.choices[number - 1] = (
+            self.choices[number - 1], (self.result.output, self.sure))
+        self.dangers = dangers(self.result.output)
+        return True
+
+    def lines(self) -> list[str]:
+        """The other readings as listed under the command."""
+        return [f"{k}) {output}   ({sure})   Alt-{k} or \"use {list(NUMBERS)[k - 1]}\""
+                for k, (output, sure) in enumerate(self.choices, 1)]
 
 
 class VoiceRepl:
@@ -137,7 +173,7 @@ class VoiceRepl:
             if self.pending.dangers:  # first, where a narrow terminal still shows it
                 line = (f'<style bg="ansired" fg="ansiwhite"> DESTRUCTIVE: '
                         f'{_escape("; ".join(self.pending.dangers))} </style>   {line}')
-            return HTML(line)
+            return HTML("\n".join([line, *map(_escape, self.pending.lines())]))
         if not self.voice:
             return HTML(f"type a dictation and press Enter   {_escape(self.voice_note)}")
         if self.mode == "vad":
@@ -175,6 +211,13 @@ class VoiceRepl:
                     event.app.create_background_task(self._watch_release())
             elif self.mode == "toggle":
                 self._stop_recording(event.app)
+
+        for number in range(1, 4):
+            @bindings.add("escape", str(number))
+            def _use(event, number=number) -> None:
+                if self.pending and self.pending.swap(number):
+                    event.app.current_buffer.text = self.pending.result.output
+                    event.app.current_buffer.cursor_position = len(self.pending.result.output)
 
         return bindings
 
@@ -237,6 +280,11 @@ class VoiceRepl:
         pending command, or undo."""
         if " ".join(normalize(heard).split()) in UNDO_PHRASES:
             self._undo()
+            return
+        number = use_choice(heard)
+        if number is not None:
+            if not self.pending or not self.pending.swap(number):
+                self.say(f"no alternative {number} to use: nothing changed")
             return
         result = self.engine.convert(heard, from_recogniser=spoken)
         for warning in result.warnings:
@@ -302,7 +350,7 @@ class VoiceRepl:
                 break
             finally:
                 self._stop_all()
-            if self.pending and text.strip():
+            if self.pending and text.strip() and use_choice(text) is None:
                 self._accept(text.strip())
             elif text.strip():
                 self._handle_dictation(text)

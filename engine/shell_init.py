@@ -12,6 +12,12 @@ pause stops it too; Ctrl-C or Esc leaves the line as it was. A destructive comma
 (``engine.safety``) is inserted with a warning printed above the prompt; silence, noise or
 prose insert nothing. Without a microphone (or a recogniser, or with ``--typed``) the
 dictation is typed on one line instead and converted the same way.
+
+The engine's other readings (``Result.alternatives``) are listed above the prompt, and a
+second key (Alt-Shift-v, that is alt-V, for alt-v; ``--next-key``) swaps the next one in for
+what was inserted, round to the first again. ``dictate --next-key`` prints them after the
+command, each after a ``CHOICE`` byte, for the widget to keep in shell variables; the second
+key changes the line only while the text inserted is still there as inserted.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ from dataclasses import dataclass
 
 SHELLS = ("bash", "zsh", "fish")
 DEFAULT_KEY = "alt-v"
+DEFAULT_NEXT_KEY = "alt-V"
+CHOICE = "\x1e"
+"""Before each alternative in ``dictate --next-key``'s output: a byte no command holds (the
+processor types printable ASCII and newlines)."""
 CANCEL_CHARS = "\x03\x07"  # Ctrl-C, Ctrl-G (and Esc alone)
 KEY_SEQUENCE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?", re.S)
 """What a terminal sends for arrows, function keys and Alt chords: not text."""
@@ -82,14 +92,35 @@ if [[ $- == *i* ]]; then
     echo "dictbash init bash: the key binding needs bash 4 or newer, not $BASH_VERSION" >&2
   else
     __dictbash_dictate() {{
-      local cmd
-      cmd=$({run}) || return 0
+      local out cmd
+      out=$({run}) || return 0
+      __dictbash_choices=()
+      while [[ $out == *$'\x1e'* ]]; do
+        __dictbash_choices+=("${{out%%$'\x1e'*}}")
+        out=${{out#*$'\x1e'}}
+      done
+      __dictbash_choices+=("$out")
+      __dictbash_at=$READLINE_POINT __dictbash_shown=0
+      cmd=${{__dictbash_choices[0]}}
       READLINE_LINE="${{READLINE_LINE:0:READLINE_POINT}}${{cmd}}${{READLINE_LINE:READLINE_POINT}}"
       READLINE_POINT=$((READLINE_POINT + ${{#cmd}}))
+    }}
+    __dictbash_next() {{  # the next alternative for what was inserted, if it is still there
+      local n=${{#__dictbash_choices[@]}} old new
+      ((n > 1)) || return 0
+      old=${{__dictbash_choices[__dictbash_shown]}}
+      [[ ${{READLINE_LINE:__dictbash_at:${{#old}}}} == "$old" ]] || return 0
+      __dictbash_shown=$(((__dictbash_shown + 1) % n))
+      new=${{__dictbash_choices[__dictbash_shown]}}
+      READLINE_LINE="${{READLINE_LINE:0:__dictbash_at}}${{new}}${{READLINE_LINE:__dictbash_at+${{#old}}}}"
+      READLINE_POINT=$((__dictbash_at + ${{#new}}))
     }}
     bind -m emacs-standard -x '"{bash}": __dictbash_dictate'
     bind -m vi-insert -x '"{bash}": __dictbash_dictate'
     bind -m vi-command -x '"{bash}": __dictbash_dictate'
+    bind -m emacs-standard -x '"{bash_next}": __dictbash_next'
+    bind -m vi-insert -x '"{bash_next}": __dictbash_next'
+    bind -m vi-command -x '"{bash_next}": __dictbash_next'
   fi
 fi
 """,
@@ -98,14 +129,31 @@ fi
 # In ~/.zshrc: eval "$({how})"
 if [[ -o interactive ]]; then
   __dictbash_dictate() {{
-    local cmd
-    cmd="$({run})" && LBUFFER+="$cmd"
+    local out sep=$'\x1e'
+    if out="$({run})"; then
+      __dictbash_choices=("${{(@ps:$sep:)out}}")
+      __dictbash_at=$CURSOR __dictbash_shown=1
+      LBUFFER+="$__dictbash_choices[1]"
+    fi
     zle reset-prompt
   }}
+  __dictbash_next() {{  # the next alternative for what was inserted, if it is still there
+    (( $#__dictbash_choices > 1 )) || return 0
+    local old=$__dictbash_choices[__dictbash_shown] new
+    [[ ${{BUFFER:$__dictbash_at:$#old}} == "$old" ]] || return 0
+    __dictbash_shown=$(( __dictbash_shown % $#__dictbash_choices + 1 ))
+    new=$__dictbash_choices[__dictbash_shown]
+    BUFFER="${{BUFFER:0:$__dictbash_at}}$new${{BUFFER:$(( __dictbash_at + $#old ))}}"
+    CURSOR=$(( __dictbash_at + $#new ))
+  }}
   zle -N __dictbash_dictate
+  zle -N __dictbash_next
   bindkey -M emacs '{zsh}' __dictbash_dictate
   bindkey -M viins '{zsh}' __dictbash_dictate
   bindkey -M vicmd '{zsh}' __dictbash_dictate
+  bindkey -M emacs '{zsh_next}' __dictbash_next
+  bindkey -M viins '{zsh_next}' __dictbash_next
+  bindkey -M vicmd '{zsh_next}' __dictbash_next
 fi
 """,
     "fish": """\
@@ -113,25 +161,61 @@ fi
 # In ~/.config/fish/config.fish: {how} | source
 if status is-interactive
     function __dictbash_dictate
-        set -l cmd ({run})
-        and commandline -i -- $cmd
+        set -l out ({run} | string collect)
+        and begin
+            set -g __dictbash_choices (string split \x1e -- $out)
+            set -g __dictbash_at (commandline -C)
+            set -g __dictbash_shown 1
+            commandline -i -- $__dictbash_choices[1]
+        end
         commandline -f repaint
+    end
+    function __dictbash_next  # the next alternative for what was inserted, if still there
+        test (count $__dictbash_choices) -gt 1; or return 0
+        set -l old $__dictbash_choices[$__dictbash_shown]
+        set -l line (commandline | string collect)
+        set -l after (math $__dictbash_at + (string length -- $old) + 1)
+        test "x$(string sub -s (math $__dictbash_at + 1) -l (string length -- $old) -- $line)" = "x$old"
+        or return 0
+        set -g __dictbash_shown (math $__dictbash_shown % (count $__dictbash_choices) + 1)
+        set -l new $__dictbash_choices[$__dictbash_shown]
+        commandline -r -- "$(string sub -l $__dictbash_at -- $line)$new$(string sub -s $after -- $line)"
+        commandline -C (math $__dictbash_at + (string length -- $new))
     end
     bind {fish} __dictbash_dictate
     bind -M insert {fish} __dictbash_dictate
+    bind {fish_next} __dictbash_next
+    bind -M insert {fish_next} __dictbash_next
 end
 """,
 }
 
 
-def snippet(shell: str, key: str = DEFAULT_KEY, typed: bool = False) -> str:
-    """The rc-file snippet for ``shell``; ValueError for a key that cannot be bound."""
+def next_key(key: str) -> str:
+    """The default key for the next alternative: the dictation key's letter with its case
+    swapped (alt-V for alt-v: Alt-Shift-v), else ``DEFAULT_NEXT_KEY``."""
+    found = re.fullmatch(r"alt-([A-Za-z])", key.strip())
+    return f"alt-{found[1].swapcase()}" if found else DEFAULT_NEXT_KEY
+
+
+def snippet(shell: str, key: str = DEFAULT_KEY, typed: bool = False,
+            next_: str | None = None) -> str:
+    """The rc-file snippet for ``shell``; ValueError for a key that cannot be bound, or the
+    same key for both."""
     spec = parse_key(key)
-    run = f"{program()} dictate --key {spec.name}{' --typed' if typed else ''} </dev/tty"
-    how = f"dictbash init {shell}{'' if key == DEFAULT_KEY else f' --key {key}'}" + (
-        " --typed" if typed else "")
+    try:
+        following = parse_key(next_ or next_key(key))
+    except ValueError as error:
+        raise ValueError(str(error).replace("--key", "--next-key", 1)) from None
+    if following.sequence == spec.sequence:
+        raise ValueError(f"--next-key {following.name!r}: the dictation key already")
+    run = (f"{program()} dictate --key {spec.name} --next-key {following.name}"
+           f"{' --typed' if typed else ''} </dev/tty")
+    how = (f"dictbash init {shell}{'' if key == DEFAULT_KEY else f' --key {key}'}"
+           f"{f' --next-key {next_}' if next_ else ''}{' --typed' if typed else ''}")
     return SNIPPETS[shell].format(run=run, how=how, name=spec.name, bash=spec.bash,
-                                  zsh=spec.zsh, fish=spec.fish)
+                                  zsh=spec.zsh, fish=spec.fish, bash_next=following.bash,
+                                  zsh_next=following.zsh, fish_next=following.fish)
 
 
 class Terminal:
@@ -207,12 +291,16 @@ class Terminal:
                     text += char
 
 
-def dictate(settings, key: str = DEFAULT_KEY, typed: bool = False) -> int:
-    """``dictbash dictate``: one dictation through the server, the command on stdout. Exit 0
-    a command printed, 1 nothing to type, 2 an error (said above the prompt), 130 cancelled."""
+def dictate(settings, key: str = DEFAULT_KEY, typed: bool = False,
+            next_: str | None = None) -> int:
+    """``dictbash dictate``: one dictation through the server, the command on stdout (with
+    ``next_``, the key that swaps in the next alternative: the alternatives too, each after
+    ``CHOICE``). Exit 0 a command printed, 1 nothing to type, 2 an error (said above the
+    prompt), 130 cancelled."""
     from .server import ServerError
 
     spec = parse_key(key)
+    following = parse_key(next_).name if next_ else None
     try:
         term = Terminal()
     except OSError:
@@ -226,8 +314,8 @@ def dictate(settings, key: str = DEFAULT_KEY, typed: bool = False) -> int:
 
         conn = connect(start=True, notify=term.show)
         if typed:
-            return _typed(term, settings, "dictate")
-        return _spoken(term, conn, settings, spec)
+            return _typed(term, settings, "dictate", following)
+        return _spoken(term, conn, settings, spec, following)
     except ServerError as error:
         term.say(f"dictbash: {error}")
         return 2
@@ -243,7 +331,7 @@ def dictate(settings, key: str = DEFAULT_KEY, typed: bool = False) -> int:
         term.restore()
 
 
-def _spoken(term: Terminal, conn, settings, key: Key) -> int:
+def _spoken(term: Terminal, conn, settings, key: Key, following: str | None) -> int:
     from .server import served_settings
 
     pause = settings.mode == "vad"
@@ -280,13 +368,14 @@ def _spoken(term: Terminal, conn, settings, key: Key) -> int:
     if not reply["ok"]:
         if reply["code"] in ("no_microphone", "no_recogniser"):
             return _typed(term, settings, "no microphone: dictate"
-                          if reply["code"] == "no_microphone" else "no recogniser: dictate")
+                          if reply["code"] == "no_microphone" else "no recogniser: dictate",
+                          following)
         term.say(f"dictbash: {reply['error']}")
         return 2
     if not reply["heard"]:
         term.say("dictbash: heard nothing (silence or noise): nothing typed")
         return 1
-    return _insert(term, reply["heard"], reply["result"])
+    return _insert(term, reply["heard"], reply["result"], following)
 
 
 def _asked(pressed: bytes, key: Key) -> str | None:
@@ -299,7 +388,7 @@ def _asked(pressed: bytes, key: Key) -> str | None:
     return "stop" if b"\r" in pressed or b"\n" in pressed else None
 
 
-def _typed(term: Terminal, settings, prompt: str) -> int:
+def _typed(term: Terminal, settings, prompt: str, following: str | None = None) -> int:
     """The dictation typed on one line, converted as typed text (its case is meaning), on a
     connection of its own: the server closes one that waits long with nothing asked."""
     from .client import connect
@@ -320,11 +409,12 @@ def _typed(term: Terminal, settings, prompt: str) -> int:
     if not reply["ok"]:
         term.say(f"dictbash: {reply['error']}")
         return 2
-    return _insert(term, text, reply["results"][0])
+    return _insert(term, text, reply["results"][0], following)
 
 
-def _insert(term: Terminal, heard: str, result: dict) -> int:
-    """Print the command for the widget to insert, with its warnings above the prompt."""
+def _insert(term: Terminal, heard: str, result: dict, following: str | None = None) -> int:
+    """Print the command for the widget to insert, with its warnings above the prompt; with
+    ``following`` (the key that swaps in the next), its alternatives too, listed above."""
     from .safety import dangers
 
     for warning in result["warnings"]:
@@ -335,5 +425,13 @@ def _insert(term: Terminal, heard: str, result: dict) -> int:
         return 1
     for danger in dangers(output):
         term.say(f"dictbash: DESTRUCTIVE: {danger}", red=True)
-    print(output)
+    others = [a["output"] for a in result.get("alternatives", [])] if following else []
+    if others:
+        term.say(f"dictbash: {following} for another reading: " + "   ".join(
+            f"{k}) {a['output']} ({a['score']:.0%})"
+            for k, a in enumerate(result["alternatives"], 1)))
+        for other in others:
+            for danger in dangers(other):
+                term.say(f"dictbash: DESTRUCTIVE if chosen ({other}): {danger}", red=True)
+    print(output + "".join(CHOICE + other for other in others))
     return 0

@@ -225,6 +225,10 @@ def test_cli_convert_exit_codes_and_json(capsys):
     assert main(["convert", "--json", "ls space dash l"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["route"] == "processor" and record["output"] == "ls -l"
+    assert record["alternatives"] == []
+    assert main(["convert", "--json", "blockout two"]) == 0
+    assert [a["output"] for a in json.loads(capsys.readouterr().out)["alternatives"]] == [
+        "blockout 2"]
     assert main(["convert", "--explain", "ls space dash l"]) == 0
     assert "symbol" in capsys.readouterr().out
 
@@ -235,3 +239,51 @@ def test_cli_reads_lines_from_stdin_and_rejects_bad_usage():
     assert (run.returncode, run.stdout) == (0, "ls -l\ncd ..\n")
     bad = subprocess.run([sys.executable, "-m", "engine.cli", "convert", "--nope"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_an_unsure_unsaid_space_offers_the_other_reading(engine):
+    # strict words, no ``space`` said: the spacer half thinks one (but not past the margin)
+    for text, output, other in (("blockout two", "blockout2", "blockout 2"),
+                                ("open period", "open .", "open.")):
+        result = engine.convert(text)
+        assert (result.output, result.route) == (output, "processor")
+        assert [a.output for a in result.alternatives] == [other]
+        assert 0.02 <= result.alternatives[0].score < 0.5  # a runner-up: less than the best
+        assert result.to_dict()["alternatives"] == [
+            {"output": other, "score": result.alternatives[0].score}]
+
+
+def test_alternatives_are_distinct_ranked_and_plausible(engine):
+    texts = ["blockout two", "pm two monit", "open period", "frida trace dash i open",
+             "python three dash m pip install requests", "sudo a two dissite localhost"]
+    for result in engine.convert_many(texts):
+        outputs = [a.output for a in result.alternatives]
+        assert len(outputs) == len(set(outputs)) <= 3 and result.output not in outputs
+        scores = [a.score for a in result.alternatives]
+        assert scores == sorted(scores, reverse=True) and all(s >= 0.02 for s in scores)
+
+
+def test_said_spaces_and_prose_offer_no_alternatives(engine):
+    # where the speaker says every space, nothing is left to the spacer: no other reading
+    for text in ("git space push space dash u space origin space main", "ls", "cd space dot dot",
+                 "three files in the folder"):
+        assert engine.convert(text).alternatives == [], text
+    # two commands in text mode, each unsure: a share of one's readings says nothing of the
+    # other's, so none; one command in text mode: the whole output, its prose as said
+    mixed = engine.convert("first run blockout two then run open period", keep_prose=True)
+    assert mixed.output == "first run blockout2 then run open ." and mixed.alternatives == []
+    one = engine.convert("to open it run open period", keep_prose=True)
+    assert [a.output for a in one.alternatives] == ["to open it run open."]
+
+
+def test_the_second_opinions_runners_up_are_offered(monkeypatch):
+    engine = Engine()
+    engine.load_model()
+
+    def even(texts):  # the base model finds every reading as likely: the spacer's odds decide
+        return [0.0] * len(texts)
+
+    monkeypatch.setattr(engine._tagger, "command_logprobs", even)
+    result = engine.convert("frida trace dash i open")
+    assert result.route == "model" and result.alternatives
+    assert all(a.output != result.output and 0.02 <= a.score < 0.5 for a in result.alternatives)

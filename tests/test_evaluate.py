@@ -231,7 +231,7 @@ def test_json_records_recompute_the_summary(tmp_path, fake_engine):
     assert set(records[0]) == {"id", "dictated", "expected", "output", "route", "category",
                                "difficulty", "exact", "normalised", "case_insensitive",
                                "pattern", "latency_us", "mode", "prose_typed", "prose_lost",
-                               "phrasing"}
+                               "phrasing", "alternatives", "alternative_right"}
 
     def figures(rows):
         metrics = ("exact", "normalised", "case_insensitive")
@@ -488,3 +488,15 @@ def test_a_quote_is_no_part_of_a_word_but_an_apostrophe_is():
 
     assert _alnum("perl -i'.bak' -e 's/a/b/g' it's") == ["perl", "i", "bak", "e", "s", "a",
                                                         "b", "g", "it's"]
+
+
+def test_an_alternative_that_is_right_is_counted_only_where_the_best_is_wrong():
+    from bench.evaluate import _pair, score
+
+    pair = _pair({"dictated": "blockout two", "expected": "blockout2"}, "row")
+    wrong = score(pair, "blockout 2", "processor", 1.0, alternatives=["blockout2"])
+    right = score(pair, "blockout2", "processor", 1.0, alternatives=["blockout 2"])
+    assert (wrong.alternatives, wrong.alternative_right) == (1, True)
+    assert (right.alternatives, right.alternative_right) == (1, False)
+    summary = summarise([wrong, right])
+    assert summary["alternatives"] == {"offered": 2, "right": 1}

@@ -15,9 +15,11 @@ from prompt_toolkit.output import DummyOutput
 from engine import Engine
 from engine.audio import SAMPLE_RATE, Microphone
 from engine.recognizer import Transcript
-from engine.repl import HOLD_RELEASE_S, VoiceRepl, meter
+from engine.engine import Alternative, Result
+from engine.repl import HOLD_RELEASE_S, Pending, VoiceRepl, meter, use_choice
 
 CTRL_SPACE, ENTER, CTRL_C, CTRL_D, BACKSPACE = "\x00", "\r", "\x03", "\x04", "\x7f"
+CTRL_U, ALT_1, ALT_2 = "\x15", "\x1b1", "\x1b2"
 SPEECH = np.full(SAMPLE_RATE, 0.1, np.float32)
 
 
@@ -228,3 +230,45 @@ def test_without_voice_it_says_why_and_typing_still_works(engine):
 
 def test_the_level_meter():
     assert meter(-120) == "·" * 20 and meter(0) == "█" * 20 and meter(-30) == "█" * 10 + "·" * 10
+
+
+def test_use_two_picks_an_alternative_and_nothing_else_does():
+    for said, number in (("use two", 2), ("Use 2.", 2), ("pick the third", 3),
+                         ("USE NUMBER ONE", 1), ("take option 3", 3)):
+        assert use_choice(said) == number, said
+    for said in ("use four", "use two please", "used two", "git space status", "use", ""):
+        assert use_choice(said) is None, said
+
+
+def test_choosing_an_alternative_swaps_it_with_the_command():
+    result = Result("blockout two", "blockout2", "processor", 1.0,
+                    alternatives=[Alternative("blockout 2", 0.33), Alternative("rm -rf x", 0.1)])
+    pending = Pending("blockout two", result)
+    assert pending.lines()[0] == '1) blockout 2   (33%)   Alt-1 or "use one"'
+    assert pending.swap(1) and result.output == "blockout 2"
+    assert pending.choices[0] == ("blockout2", "best") and pending.sure == "33%"
+    assert pending.swap(2) and pending.dangers  # a destructive reading is flagged as ever
+    assert pending.swap(2) and pending.swap(1) and result.output == "blockout2"
+    assert not pending.swap(3) and not pending.swap(0) and result.output == "blockout2"
+
+
+def test_alt_n_and_use_two_put_an_alternative_in_the_buffer(engine):
+    driver = Driver((engine, None, None))
+    driver.type("blockout two" + ENTER)  # strict: blockout2, but the spacer half thinks a space
+    driver.wait(lambda: driver.repl.pending is not None, "the command (the spacer loads)")
+    pending = driver.repl.pending
+    assert pending.result.output == "blockout2" and pending.choices[0][0] == "blockout 2"
+    assert "1) blockout 2" in driver.repl._toolbar().value
+    driver.type(ALT_1)
+    assert pending.result.output == "blockout 2"
+    driver.type(ALT_2)  # there is no second: nothing changes
+    driver.type(ALT_1)
+    assert pending.result.output == "blockout2"
+    driver.type(CTRL_U + "use one" + ENTER)  # typed (or said) over the buffer
+    assert pending.result.output == "blockout 2" and not driver.repl.accepted
+    driver.type(CTRL_U + "use three" + ENTER)
+    assert "no alternative 3 to use: nothing changed" in driver.repl.lines
+    driver.type(ENTER)  # the buffer holds the chosen command again: Enter accepts it
+    driver.type(ENTER)
+    driver.quit()
+    assert driver.repl.accepted == ["blockout 2"]

@@ -31,6 +31,7 @@ UTTERANCES = [  # every route, typed case, a request, prose, a false start, noth
     "three files in the folder",
     "capital HEAD tilde two",
     "make build I mean make test",
+    "blockout two",  # strict, with an unsure unsaid space: an alternative
     "",
 ]
 
@@ -211,6 +212,26 @@ def test_convert_through_the_server_equals_convert_alone(served):
         if not flags:
             assert "git push -u origin main\n" in alone.stdout  # the model's route was taken
     assert Client(path).ask({"op": "status"})["served"] == before + 2
+
+
+def test_convert_replies_carry_the_alternatives(served):
+    _, path, _ = served
+    client = Client(path)
+    results = client.ask({"op": "convert", "texts": ["blockout two", "git space status"]})[
+        "results"]
+    client.close()
+    assert results[0]["output"] == "blockout2"
+    assert [a["output"] for a in results[0]["alternatives"]] == ["blockout 2"]
+    assert 0 < results[0]["alternatives"][0]["score"] < 0.5 and results[1]["alternatives"] == []
+
+
+def test_a_served_result_reads_as_the_engines():
+    from engine.client import ServedResult
+
+    served = ServedResult({"output": "blockout2", "spans": [],
+                           "alternatives": [{"output": "blockout 2", "score": 0.33}]})
+    assert (served.alternatives[0].output, served.alternatives[0].score) == ("blockout 2", 0.33)
+    assert ServedResult({"output": "ls", "spans": []}).alternatives == []  # an older server
 
 
 def test_transcribe_through_the_server_equals_transcribe_alone(served, tmp_path):

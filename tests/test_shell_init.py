@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from engine.server import SOCKET_NAME
-from engine.shell_init import SHELLS, parse_key, snippet
+from engine.shell_init import SHELLS, next_key, parse_key, snippet
 from test_server import Client
 from test_voice_io import need
 
@@ -52,7 +52,21 @@ def test_each_snippet_is_valid_in_its_shell(shell, tmp_path):
     check = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}
     done = subprocess.run([*check[shell], str(script)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "dictate --key ctrl-g --typed </dev/tty" in script.read_text()
+    assert "dictate --key ctrl-g --next-key alt-V --typed </dev/tty" in script.read_text()
+    assert "__dictbash_next" in script.read_text()  # bound to the next alternative's key
+
+
+def test_the_next_alternatives_key():
+    assert (next_key("alt-v"), next_key("alt-N"), next_key("ctrl-g"), next_key("alt-5")) == (
+        "alt-V", "alt-n", "alt-V", "alt-V")
+    bash = snippet("bash")
+    assert "dictate --key alt-v --next-key alt-V </dev/tty" in bash
+    assert """bind -m emacs-standard -x '"\\eV": __dictbash_next'""" in bash
+    assert "bindkey -M emacs '^[n' __dictbash_next" in snippet("zsh", "alt-N")
+    assert "bind \\cn __dictbash_next" in snippet("fish", next_="ctrl-n")
+    for bad in ("alt-v", "ctrl-c"):
+        with pytest.raises(ValueError, match="--next-key"):
+            snippet("bash", "alt-v", next_=bad)
 
 
 def test_init_refuses_a_key_it_cannot_bind_in_one_line():
@@ -132,7 +146,8 @@ def typed_env(tmp_path_factory):
     (home / "config.toml").write_text('use_model = false\nmicrophone = "no such device"\n')
     env = {"PATH": os.environ["PATH"], "HOME": str(home), "TERM": "xterm-256color",
            "LANG": "C.UTF-8", "XDG_RUNTIME_DIR": str(home), "XDG_CONFIG_HOME": str(home),
-           "XDG_DATA_HOME": str(home), "DICTBASH_CONFIG": str(home / "config.toml")}
+           "XDG_DATA_HOME": str(home), "DICTBASH_CONFIG": str(home / "config.toml"),
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # a checkout's own code, if asked
     yield env
     subprocess.run([DICTBASH, "serve", "--stop"], env=env, capture_output=True)
 
@@ -192,6 +207,31 @@ def test_zsh_and_fish_typed_dictation_lands_on_the_line(typed_env, tmp_path, nam
     finally:
         shell.close()
     assert not (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize("name", SHELLS)
+def test_the_next_key_swaps_in_the_alternatives(typed_env, tmp_path, name):
+    shell = Shell(name, typed_env, tmp_path)
+    try:
+        shell.type("echo ")
+        shell.dictate("blockout two")  # blockout2, or (the spacer half thinks) blockout 2
+        shell.wait(lambda: shell.line() == "echo blockout2", "the command on the line")
+        assert "alt-V for another reading: 1) blockout 2" in shell.screen()
+        shell.keys("M-V")
+        shell.wait(lambda: shell.line() == "echo blockout 2", "the alternative")
+        shell.keys("M-V")
+        shell.wait(lambda: shell.line() == "echo blockout2", "round to the command again")
+        shell.keys("BSpace", "M-V")  # what was inserted is gone: the line is left alone
+        time.sleep(0.5)
+        assert shell.line() == "echo blockout"
+        shell.clear()
+        shell.dictate("git space status")  # nothing else plausible: nothing to swap in
+        shell.wait(lambda: shell.line() == "git status", "the command")
+        shell.keys("M-V")
+        time.sleep(0.5)
+        assert shell.line() == "git status"
+    finally:
+        shell.close()
 
 
 @pytest.fixture(scope="module")
