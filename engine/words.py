@@ -167,6 +167,12 @@ class Words:
                 k += 1
         return " ".join(out) if out != said else text
 
+    def programs(self) -> frozenset[str]:
+        """The names of kind program as the classifiers read words (normalised), one word
+        each."""
+        return frozenset(said for word in self.words if word.kind == "program"
+                         if (said := spoken(word.name)) and " " not in said)
+
     def lexicon(self):
         """The shipped repair lexicon with these words in it; None where there are none."""
         if not self.words:
@@ -225,7 +231,9 @@ class PersonalEngine:
         return self.convert_many([text], **flags)[0]
 
     def convert_many(self, texts: list[str], **flags):
-        words, _ = self._words.current()
+        words, changed = self._words.current()
+        if changed and hasattr(self.engine, "know_programs"):
+            self.engine.know_programs(words.programs())
         results = self.engine.convert_many([words.respell(text) for text in texts], **flags)
         if self._words.error:
             for result in results:
