@@ -348,6 +348,14 @@ class Gate:
     def needs_model(self, text: str) -> bool:
         return self.score(text) > self.threshold_
 
+    def know(self, names) -> frozenset[str]:
+        """Count ``names`` (normalised words: your programs, ``engine.words``) among the known
+        programs from now on, besides those it was trained or loaded with; no names, those
+        alone again. Returns the programs it was trained or loaded with."""
+        own = self.__dict__.setdefault("_own_programs", self.programs_)
+        self.programs_ = own | frozenset(names)
+        return own
+
     # -- artifacts ----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         params = {k: v for k, v in self.get_params().items() if k != "programs"}

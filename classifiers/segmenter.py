@@ -101,6 +101,7 @@ class Segmenter:
         self.tol = tol
         self.min_count = min_count
         self.switch_penalty = switch_penalty
+        self.programs_: frozenset[str] = frozenset()  # your programs (``know``)
 
     def get_params(self, deep: bool = True) -> dict:
         return {"C": self.C, "min_count": self.min_count, "switch_penalty": self.switch_penalty,
@@ -115,7 +116,7 @@ class Segmenter:
         numpy pass encodes a whole training set and the same code encodes one utterance.
         """
         vocab = self.vocabulary_
-        unknown = len(vocab)  # the padding word; unknown words of kind k are unknown + 1 + k
+        unknown = self._unknown  # the padding word; unknown words of kind k are unknown + 1 + k
         pad_kind, pad_tag = len(f.KINDS), len(f.TAGS)
         ids, kinds, tags = [unknown] * _PAD, [pad_kind] * _PAD, [pad_tag] * _PAD
         quoted: list[bool] = []  # the rest one entry a word, no padding
@@ -172,10 +173,24 @@ class Segmenter:
         evidence = _HAS_EVIDENCE_KIND[here] | _HAS_EVIDENCE_TAG[tags[real]]
         return idx, dense, evidence
 
-    def _layout(self, vocabulary: dict[str, int]) -> None:
-        """Set the vocabulary and where each one-hot group starts."""
+    def know(self, names, programs) -> None:
+        """Read ``names`` (normalised words: your programs, ``engine.words``) as programs: each
+        that is not one of ``programs`` (the known ones) is read as a word training never
+        kept (rare words of train pages, mostly program names, read as command words: an
+        unknown word's weight is above the known programs' mean), not as the word it may also
+        be (``deploy``); and an utterance in plain words that starts with one is a command
+        (``plain_command``). No names: as loaded."""
+        vocabulary = self.__dict__.setdefault("_own_vocabulary", self.vocabulary_)
+        self.programs_ = frozenset(names) - frozenset(programs)
+        self._layout({w: k for w, k in vocabulary.items() if w not in self.programs_},
+                     len(vocabulary))
+
+    def _layout(self, vocabulary: dict[str, int], size: int | None = None) -> None:
+        """Set the vocabulary (``size`` identities: by default one a word) and where each
+        one-hot group starts."""
         self.vocabulary_ = vocabulary
-        n_ids = len(vocabulary) + 1 + len(f.KINDS)  # words, padding, unknown word of each kind
+        self._unknown = len(vocabulary) if size is None else size
+        n_ids = self._unknown + 1 + len(f.KINDS)  # words, padding, unknown word of each kind
         sizes = ([n_ids] * len(IDENTITY_OFFSETS) + [_N_KINDS] * len(KIND_OFFSETS)
                  + [_N_TAGS] * len(TAG_OFFSETS) + [_N_KINDS * _N_KINDS] * 2 + [_N_EDGES])
         self._bases = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -238,11 +253,12 @@ class Segmenter:
         """Whether every word of ``text`` reads as command though none has anything to
         convert (``Git status.``, ``tldr pamstretch``): a command in plain words, which
         ``labels`` gives back as prose, since it is typed as said but for the case and
-        punctuation a recogniser adds."""
+        punctuation a recogniser adds. One that starts with a program of yours (``know``) is
+        one too."""
         words = normalize_words(text)
         scores, evidence = self._scores(words)
-        return bool(words) and not evidence.any() and all(
-            _decode(scores.tolist(), self.switch_penalty))
+        return bool(words) and not evidence.any() and (
+            words[0] in self.programs_ or all(_decode(scores.tolist(), self.switch_penalty)))
 
     def _labels(self, words: list[str]) -> list[bool]:
         scores, evidence = self._scores(words)

@@ -223,6 +223,18 @@ class Spacer:
         self._walk(words, decide)
         return scores
 
+    def know(self, names, programs) -> None:
+        """Read ``names`` (normalised words: your programs, ``engine.words``) as programs: each
+        that is not one of ``programs`` (the known ones) loses the features that name it as
+        a word (``w0=deploy``, ``w-1,0=the|deploy``), so it is read as the program names the
+        spacer never saw are, by its kind and the command model, not as the word it may also
+        be. No names: as loaded."""
+        own = self.__dict__.setdefault("_own_weights", self.weights_)
+        names = frozenset(names) - frozenset(programs)
+        self.weights_ = {feature: weight for feature, weight in own.items()
+                         if names.isdisjoint(feature.partition("=")[2].split("|"))} \
+            if names else own
+
     # -- artifacts -----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         meta = {"feature_version": f.FEATURE_VERSION, "feature_names": list(FEATURE_NAMES),

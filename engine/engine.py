@@ -294,6 +294,18 @@ class Engine:
                 return f"model unavailable ({self._tagger_error})"
         return None
 
+    def know_programs(self, names) -> None:
+        """Let the gate, the segmenter and the spacer read ``names`` (normalised words: your
+        programs, ``engine.words``) as programs they know; no names, as shipped again. Loads
+        the spacer now, so that it has them when first needed."""
+        with self._lock:
+            spacer = self._load_spacer()
+            if self._gate is not None:
+                programs = self._gate.know(names)
+                self._segmenter.know(names, programs)
+                if spacer is not None:
+                    spacer.know(names, programs)
+
     def convert(self, text: str, *, from_recogniser: bool = False,
                 keep_prose: bool = False) -> Result:
         """Convert one utterance. ``from_recogniser``: a speech recogniser wrote ``text``, so

@@ -16,8 +16,11 @@ lexicon does not know. They reach:
 - the engine (``PersonalEngine``): a spoken form in an utterance becomes its name before the
   engine reads it (``kube control space get space pods`` -> ``kubectl get pods``), so every
   route types the name;
-- the recogniser's repair (``PersonalRecognizer``): the names' and spoken forms' words are
-  known words (a program's name as a program), so a misheard word is repaired toward them.
+- the classifiers (``Engine.know_programs``): a program's name is a program to the gate, the
+  segmenter and the spacer;
+- the recogniser (``PersonalRecognizer``): its prompt shows the names as it should write them
+  (``Recognizer.know``), and to its repair the names' and spoken forms' words are known words
+  (a program's name as a program), so a misheard word is repaired toward them.
 
 Both read the file again when it changes, so a running server (``dictbash serve``) follows
 it. ``dictbash eval`` uses the engine without them, so its figures stay comparable.
@@ -167,6 +170,20 @@ class Words:
                 k += 1
         return " ".join(out) if out != said else text
 
+    def programs(self) -> frozenset[str]:
+        """The names of kind program as the classifiers read words (normalised), one word
+        each."""
+        return frozenset(said for word in self.words if word.kind == "program"
+                         if (said := spoken(word.name)) and " " not in said)
+
+    def heard(self) -> list[str]:
+        """The names (programs first) as the recogniser should write them, for its prompt:
+        their spoken forms, or a name it can write as it is (lower case letters and digits)."""
+        ranked = sorted(self.words, key=lambda w: w.kind != "program")
+        return list(dict.fromkeys(form for word in ranked if word.kind != "word"
+                                  for form in (word.says or [word.name])
+                                  if LEXICON_WORD.fullmatch(form.replace(" ", ""))))
+
     def lexicon(self):
         """The shipped repair lexicon with these words in it; None where there are none."""
         if not self.words:
@@ -225,7 +242,9 @@ class PersonalEngine:
         return self.convert_many([text], **flags)[0]
 
     def convert_many(self, texts: list[str], **flags):
-        words, _ = self._words.current()
+        words, changed = self._words.current()
+        if changed and hasattr(self.engine, "know_programs"):
+            self.engine.know_programs(words.programs())
         results = self.engine.convert_many([words.respell(text) for text in texts], **flags)
         if self._words.error:
             for result in results:
@@ -248,6 +267,7 @@ class PersonalRecognizer:
         words, changed = self._words.current()
         if changed:
             self.recognizer.lexicon = words.lexicon() or self._shipped
+            self.recognizer.know(words.heard())
         return self.recognizer.transcribe(samples)
 
     def __getattr__(self, name: str):

@@ -1,6 +1,7 @@
 """Your words (``engine.words``): the file and ``dictbash words``, spoken forms typed as their
-names through every entry point, nothing else changed on the held-out sets, and the file
-read again as it changes."""
+names through every entry point, your programs read as programs by the classifiers and shown
+to the recogniser, nothing else changed on the held-out sets, and the file read again as it
+changes."""
 
 import json
 import os
@@ -98,6 +99,84 @@ def test_nothing_else_changes_on_the_held_out_sets():
     texts = [row["dictated"] for row in rows if isinstance(row.get("dictated"), str)]
     assert len(texts) > 1000
     assert [text for text in texts if words.respell(text) != text] == []
+
+
+ZORB = Word("zorbctl", ["zorb control"], "program")
+"""A program no classifier has read."""
+PLAIN_COMMANDS = {"zorbctl up": "zorbctl up", "zorbctl push origin main": "zorbctl push origin main",
+                  "zorbctl help": "zorbctl help", "Zorbctl logs web.": "zorbctl logs web",
+                  "zorb control get pods": "zorbctl get pods"}
+
+
+def test_your_program_in_plain_words_is_a_command(tmp_path):
+    """A command in plain words of a program the classifiers do not know reads as prose, so
+    nothing was typed; as your program it is a command (``docker up`` was already one)."""
+    path = tmp_path / "words.toml"
+    engine = PersonalEngine(Engine(use_model=False), path)
+    assert [engine.convert(said).output for said in PLAIN_COMMANDS] == [""] * len(PLAIN_COMMANDS)
+    save_words([checked(ZORB)], path)
+    assert [engine.convert(said, from_recogniser=said[0].isupper()).output
+            for said in PLAIN_COMMANDS] == list(PLAIN_COMMANDS.values())
+    assert engine.convert("zorbctl up", keep_prose=True).route == "processor"
+    save_words([], path)  # forgotten again: prose
+    assert engine.convert("zorbctl up").output == ""
+
+
+def test_the_classifiers_forget_your_programs_to_the_byte():
+    """``know`` with no names gives the shipped classifiers back exactly; a known program
+    (``git``) is left as it was learnt."""
+    engine = Engine(use_model=False)
+    texts = ["deploy space dash dash prod", "zorbctl up", "git space add space dot", "deploy up"]
+    gate, segmenter = engine._gate, engine._segmenter
+    before = (gate.transform(texts).tolist(), [segmenter.word_scores(t).tolist() for t in texts],
+              gate.programs_)
+    engine.know_programs({"zorbctl", "deploy", "git"})
+    spacer = engine._spacer
+    assert {"zorbctl", "deploy"} <= gate.programs_ and "deploy" not in segmenter.vocabulary_
+    assert "git" in segmenter.vocabulary_ and "w0=git" in spacer.weights_
+    assert not any(name.endswith("=deploy") for name in spacer.weights_)
+    assert segmenter.word_scores("deploy up").tolist() != before[1][3]
+    engine.know_programs(set())
+    assert (gate.transform(texts).tolist(), [segmenter.word_scores(t).tolist() for t in texts],
+            gate.programs_) == before
+    assert spacer.weights_ is spacer._own_weights
+
+
+def test_your_programs_change_nothing_else_on_held_out_rows():
+    """The engine with your words (a program it does not know among them) types what it typed
+    without them on the first 50 strict and loose held-out rows."""
+    rows = [json.loads(line) for name in ("strict", "loose") if (DATA / f"{name}.jsonl").is_file()
+            for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[:50]]
+    if not rows:
+        pytest.skip(f"no held-out sets in {DATA}")
+    engine = Engine()
+    texts = [row["dictated"] for row in rows]
+    without = [result.output for result in engine.convert_many(texts)]
+    words = Words([checked(word) for word in [*MINE, ZORB]])
+    assert {"kubectl", "zorbctl"} <= words.programs()
+    engine.know_programs(words.programs())
+    assert [result.output for result in engine.convert_many(texts)] == without
+
+
+def test_your_words_join_the_recognisers_prompt():
+    pytest.importorskip("faster_whisper")
+    from engine.recognizer import PROMPT, PROMPT_WORDS, Recognizer, RecognizerUnavailable
+
+    try:
+        recognizer = Recognizer()
+    except RecognizerUnavailable as error:
+        pytest.skip(str(error))
+    shipped = list(recognizer._prompt)
+    heard = Words([checked(word) for word in [*MINE, ZORB]]).heard()
+    assert heard == ["kube control", "cube cuttle", "zorb control", "build box",
+                     "feature login branch", "dictbash"]  # programs first; no build-01.lan
+    recognizer.know(heard)
+    assert recognizer.prompt_text == " space ".join([*heard, PROMPT])
+    assert len(recognizer._prompt) > len(shipped)
+    recognizer.know([f"word{k}" for k in range(3 * PROMPT_WORDS)])
+    assert recognizer.prompt_text.count("word") == PROMPT_WORDS
+    recognizer.know([])
+    assert recognizer._prompt == shipped and recognizer.prompt_text == PROMPT
 
 
 def test_personal_words_reach_the_repair_lexicon():
