@@ -67,14 +67,15 @@ def preload_openblas() -> bool:
     return True
 
 
-def _hf_name(gguf_name):
+def _hf_name(gguf_name, names=_NAMES):
+    """The mlx-lm name of GGUF tensor ``gguf_name`` under ``names`` (a table like ``_NAMES``)."""
     base, _, kind = gguf_name.rpartition(".")  # kind: weight / scales / biases
     parts = base.split(".")
     if parts[0] == "blk":
         key, idx = "blk.{}." + ".".join(parts[2:]), parts[1]
     else:
         key, idx = base, None
-    return _NAMES[key].format(idx) + "." + kind
+    return names[key].format(idx) + "." + kind
 
 
 def _unpermute(w, n_head):
