@@ -227,8 +227,8 @@ def add_train_parser(train_subparsers) -> None:
     cmd.add_argument("--base", type=Path, help="an mlx-lm model directory (default: SmolLM2-135M)")
     cmd.add_argument("--data", type=Path, help="folder with train.jsonl and valid.jsonl "
                      "(default: generate them into OUT/data)")
-    cmd.add_argument("--size", type=int, default=14000, help="rows to generate (default 14000)")
-    cmd.add_argument("--iters", type=int, default=2200)
+    cmd.add_argument("--size", type=int, default=12000, help="rows to generate (default 12000)")
+    cmd.add_argument("--iters", type=int, default=1800)
     cmd.add_argument("--batch-size", type=int, default=8)
     cmd.add_argument("--num-layers", type=int, default=8, help="top layers given LoRA")
     cmd.add_argument("--rank", type=int, default=16, help="LoRA rank")
