@@ -283,7 +283,12 @@ def test_the_second_opinions_runners_up_are_offered(monkeypatch):
     def even(texts):  # the base model finds every reading as likely: the spacer's odds decide
         return [0.0] * len(texts)
 
+    def unsure(*args, **kwargs):  # the spacer keeps its choices, none of them sure
+        return [0.5 if score > 0 else -0.5 for score in real(*args, **kwargs)]
+
+    real = engine._spacer.space_scores
     monkeypatch.setattr(engine._tagger, "command_logprobs", even)
+    monkeypatch.setattr(engine._spacer, "space_scores", unsure)
     result = engine.convert("frida trace dash i open")
     assert result.route == "model" and result.alternatives
     assert all(a.output != result.output and 0.02 <= a.score < 0.5 for a in result.alternatives)
