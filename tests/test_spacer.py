@@ -205,7 +205,7 @@ def test_the_second_opinion_wins_only_by_more_than_the_spacer_gives_up():
                 SimpleNamespace(start=0, end=len(words)))]
     for gain, typed in ((cost + 0.1, "pretty-bytes --help"), (cost - 0.1, "pretty -bytes --help")):
         engine._tagger = _Judge("pretty-bytes --help", gain / SECOND_OPINION_WEIGHT)
-        chosen, = engine._second_opinion(pending, [words], [tagged])
+        (chosen, _), = engine._second_opinion(pending, [words], [tagged])
         assert processor.process(" ".join(chosen)) == typed
         assert "pretty -bytes --help" in engine._tagger.asked[0]
     assert "second_opinion" in pending[0][0].timings_ms
