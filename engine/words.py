@@ -16,11 +16,8 @@ lexicon does not know. They reach:
 - the engine (``PersonalEngine``): a spoken form in an utterance becomes its name before the
   engine reads it (``kube control space get space pods`` -> ``kubectl get pods``), so every
   route types the name;
-- the classifiers (``Engine.know_programs``): a program's name is a program to the gate, the
-  segmenter and the spacer;
-- the recogniser (``PersonalRecognizer``): its prompt shows the names as it should write them
-  (``Recognizer.know``), and to its repair the names' and spoken forms' words are known words
-  (a program's name as a program), so a misheard word is repaired toward them.
+- the recogniser's repair (``PersonalRecognizer``): the names' and spoken forms' words are
+  known words (a program's name as a program), so a misheard word is repaired toward them.
 
 Both read the file again when it changes, so a running server (``dictbash serve``) follows
 it. ``dictbash eval`` uses the engine without them, so its figures stay comparable.
@@ -176,14 +173,6 @@ class Words:
         return frozenset(said for word in self.words if word.kind == "program"
                          if (said := spoken(word.name)) and " " not in said)
 
-    def heard(self) -> list[str]:
-        """The names (programs first) as the recogniser should write them, for its prompt:
-        their spoken forms, or a name it can write as it is (lower case letters and digits)."""
-        ranked = sorted(self.words, key=lambda w: w.kind != "program")
-        return list(dict.fromkeys(form for word in ranked if word.kind != "word"
-                                  for form in (word.says or [word.name])
-                                  if LEXICON_WORD.fullmatch(form.replace(" ", ""))))
-
     def lexicon(self):
         """The shipped repair lexicon with these words in it; None where there are none."""
         if not self.words:
@@ -267,7 +256,6 @@ class PersonalRecognizer:
         words, changed = self._words.current()
         if changed:
             self.recognizer.lexicon = words.lexicon() or self._shipped
-            self.recognizer.know(words.heard())
         return self.recognizer.transcribe(samples)
 
     def __getattr__(self, name: str):
