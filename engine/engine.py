@@ -359,16 +359,16 @@ class Engine:
         else:
             segments = self._segmenter.segment(" ".join(plan.normal))
         plan.segmented = any(found.kind == COMMAND for found in segments)
-        if not keep_prose and not (segments == [Segment(PROSE, 0, len(words))]
-                                   and self._segmenter.plain_command(" ".join(plan.normal))):
+        plain = segments == [Segment(PROSE, 0, len(words))] and self._segmenter.plain_command(
+            " ".join(plan.normal))  # ``Git status.``: typed lower case, no full stop
+        if not keep_prose and not plain:
             segments = [Segment(COMMAND, 0, len(words))]  # the model drops what is not command
         if (plan.cut or plan.normal[0] == "sudo") and all(
                 found.kind != "command" for found in segments):
             segments = [replace(segments[0], kind="command", start=0, end=len(words))]
             # a taken-back false start says the rest is a command, however short, and no
             # sentence starts with ``sudo``
-        elif segments == [Segment(PROSE, 0, len(words))] and self._segmenter.plain_command(
-                " ".join(plan.normal)):  # ``Git status.``: typed lower case, no full stop
+        elif plain:
             plan.spans = [self._by_processor(plan, 0, len(words), unsaid=True)]
             plan.timings_ms["segmenter"] = _ms(start)
             return plan
