@@ -1,8 +1,12 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules, and the fast BLAS loaded before any test imports mlx
+(a test module that imports mlx first would leave the whole run on the wheel's slow BLAS)."""
 
 import pytest
 
 from bench.corpus import CORPUS_PATH
+from models.base import preload_openblas
+
+preload_openblas()
 
 
 @pytest.fixture

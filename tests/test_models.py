@@ -81,6 +81,17 @@ def tagger():
     return Tagger.load()
 
 
+def test_mlx_runs_on_the_system_openblas_where_there_is_one(tagger):
+    """The wheel's own BLAS is ~40x slower: an ``import mlx`` before ``preload_openblas()``
+    (in the runtime or in a test module) would leave every forward pass on it."""
+    import ctypes.util
+
+    maps = Path("/proc/self/maps")
+    if ctypes.util.find_library("openblas") is None or not maps.is_file():
+        pytest.skip("no system OpenBLAS here (scripts/system-packages.sh installs it)")
+    assert "libopenblas" in maps.read_text()
+
+
 def test_inference_uses_the_prompt_the_adapter_was_trained_with(tagger):
     config = json.loads((DEFAULT_ADAPTER_DIR / CONFIG_FILE).read_text())
     assert config["prompt"] == fingerprint() and config["tags"] == list(TAGS)
