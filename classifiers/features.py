@@ -12,7 +12,7 @@ that artifacts trained on the old meaning are refused instead of silently misrea
 from __future__ import annotations
 
 from processor.speech import (CORRECTIONS, FILLERS, HOMOPHONES, PROSE_LEADS, PROSE_TAILS, RESTARTS,
-                              WRAPPER_PREFIXES, WRAPPER_SUFFIXES)
+                              WRAPPER_PREFIXES, WRAPPER_SUFFIXES, is_hesitation)
 from processor.vocabulary import (CASE_STYLES, CASING_PHRASES, NUMBER_WORDS, PROTOCOL_WORDS,
                                   QUOTE_CHARS, SPACE, SYMBOL_PHRASES)
 
@@ -182,7 +182,8 @@ _PHRASES = _phrases()
 
 
 def phrase_tags(words: list[str]) -> list[int]:
-    """For each normalised word, the tag of the longest generator phrase covering it.
+    """For each normalised word, the tag of the longest generator phrase covering it; a
+    hesitation sound is a filler however it is spelt.
 
     A phrase right after a dash or an underscore is part of a name (``dash dash error
     hyphen correction``), not speech.
@@ -192,7 +193,10 @@ def phrase_tags(words: list[str]) -> list[int]:
     i = 0
     while i < n:
         candidates = _PHRASES.get(words[i])
-        if candidates is not None and not (i and words[i - 1] in _NAME_JOINERS):
+        in_name = i and words[i - 1] in _NAME_JOINERS
+        if candidates is None and not in_name and is_hesitation(words[i]):
+            tags[i] = FILLER
+        elif candidates is not None and not in_name:
             for phrase, tag in candidates:
                 end = i + len(phrase)
                 if end <= n and (len(phrase) == 1 or tuple(words[i:end]) == phrase):

@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from processor.speech import is_hesitation
 from processor.vocabulary import NUMBER_WORDS, PROTOCOL_WORDS, SYMBOL_PHRASES
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.txt")
@@ -68,8 +69,9 @@ PROGRAM_LEAD = frozenset({"sudo", "space"})
 """Words a dictation may say before its program's name."""
 DOUBLE_U = frozenset({"u", "you"})
 """``double u``: the one letter name of two words (``w``)."""
-FILLERS = frozenset({"the", "uh", "um", "ah", "er", "hmm"})
-"""Words a recogniser adds before a word it cannot place; no dictation says them."""
+RECOGNISER_INSERTIONS = frozenset({"the"})
+"""A word a recogniser adds before a word it cannot place (besides hesitation sounds); no
+dictation says it."""
 
 _PROTOCOL = frozenset(w for w in PROTOCOL_WORDS if " " not in w)
 
@@ -253,7 +255,7 @@ class Lexicon:
                 elif not set(words[k:end]) & (PROGRAM_LEAD if k == program else self.protocol):
                     edits.update(((k, end, (w,)), None)
                                  for w in self.similar(joined, k == program)[:width])
-            if word in FILLERS and len(words) > 1:
+            if (word in RECOGNISER_INSERTIONS or is_hesitation(word)) and len(words) > 1:
                 edits[(k, k + 1, ())] = None
             options = self.similar(word, k == program)
             if word in self.protocol:

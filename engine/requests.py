@@ -22,7 +22,7 @@ without them.
 from __future__ import annotations
 
 from processor.speech import (FILLERS, REQUEST_CLOSINGS, RUN_CUES, TURN_OPENERS, TYPING_CUES,
-                              WRAPPER_SUFFIXES)
+                              WRAPPER_SUFFIXES, is_hesitation)
 from processor.vocabulary import SPACE, SYMBOL_PHRASES
 
 
@@ -52,6 +52,11 @@ def _match(words: list[str], at: int, phrases) -> int:
     return next((len(p) for p in phrases if tuple(words[at:at + len(p)]) == p), 0)
 
 
+def _discourse(words: list[str], at: int) -> int:
+    """The length of the discourse phrase or hesitation sound at ``words[at:]``, or 0."""
+    return _match(words, at, DISCOURSE) or int(at < len(words) and is_hesitation(words[at]))
+
+
 def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
     """``(start, end, typed)``: the command is ``words[start:end]``, the rest a request around
     it (``typed``: a typing cue was said before it); None when there is no frame, or nothing
@@ -63,7 +68,7 @@ def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
     other than ``space`` (``echo space thanks`` types ``echo thanks``).
     """
     start = 0
-    while n := _match(words, start, DISCOURSE):
+    while n := _discourse(words, start):
         start += n
     cue = _match(words, start, CUES)
     typed = tuple(words[start:start + cue]) in TYPING

@@ -20,7 +20,7 @@ wait dash r``) is left to the model, which learns it from the level generators.
 
 from __future__ import annotations
 
-from processor.speech import CORRECTIONS, FILLERS, RESTARTS
+from processor.speech import CORRECTIONS, FILLERS, RESTARTS, is_hesitation
 from processor.vocabulary import NUMBER_WORDS, PROTOCOL_WORDS
 
 _CORRECTING = frozenset(tuple(p.lower().split()) for p in (*CORRECTIONS, *RESTARTS))
@@ -42,18 +42,20 @@ def _markers_before(words: list[str], end: int) -> tuple[int, bool]:
     it holds a correction (fillers alone do not correct anything)."""
     k, correcting = end, False
     while True:
-        for marker in _MARKERS:
-            if k >= len(marker) and tuple(words[k - len(marker):k]) == marker:
-                k -= len(marker)
-                correcting = correcting or marker in _CORRECTING
-                break
+        marker = next((m for m in _MARKERS if k >= len(m) and tuple(words[k - len(m):k]) == m), None)
+        if marker is not None:
+            k -= len(marker)
+            correcting = correcting or marker in _CORRECTING
+        elif k and is_hesitation(words[k - 1]):
+            k -= 1
         else:
             return k, correcting
 
 
 def _markers_after(words: list[str], start: int) -> bool:
     """Whether correction or filler words begin at ``start``."""
-    return any(tuple(words[start:start + len(m)]) == m for m in _MARKERS)
+    return (any(tuple(words[start:start + len(m)]) == m for m in _MARKERS)
+            or (start < len(words) and is_hesitation(words[start])))
 
 
 def _restatement(words: list[str], p: int) -> int | None:
@@ -99,7 +101,7 @@ def take_back(words: list[str]) -> tuple[int, int] | None:
     """``(start, end)``: the words ``words[start:end]`` a person took back (the false start
     and the correction words after it), or None. ``words`` are normalised (lower case)."""
     for p in range(len(words) - 1, 0, -1):
-        if p > 1 and words[p - 1] not in _LAST_WORDS:
+        if p > 1 and words[p - 1] not in _LAST_WORDS and not is_hesitation(words[p - 1]):
             continue  # no marker ends here and no stutter: the common case, one lookup
         if _restart_phrase(words, p):
             return 0, p

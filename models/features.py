@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from processor.speech import CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES
+from processor.speech import (CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES,
+                              is_hesitation)
 from processor.vocabulary import (CASING_PHRASES, DECIMAL_POINT, NUMBER_WORDS, SPACE,
                                   SYMBOL_PHRASES)
 
@@ -49,6 +50,8 @@ def kind(word: str) -> str:
         return found
     if word.isdigit():
         return "digits"
+    if is_hesitation(word):
+        return "filler"
     return "letter" if len(word) == 1 else "plain"
 
 

@@ -12,6 +12,8 @@ a change here changes what they see, so retrain them (``dictbash train ...``) af
 
 from __future__ import annotations
 
+import re
+
 # Natural speech around a command, addressed to the machine: dropped from the output.
 WRAPPER_PREFIXES = (
     "so the command is", "okay so", "um", "uh", "let's run", "can you type", "please type",
@@ -22,6 +24,15 @@ WRAPPER_PREFIXES = (
 WRAPPER_SUFFIXES = ("please", "thanks", "thank you", "for me", "now", "please and thanks",
                     "and that's it", "okay")
 FILLERS = ("um", "uh", "er", "you know", "like", "hmm")
+HESITATION = re.compile(r"u+h+m*|u+m+|e+r+m*|e+h+m*|a+h+|h+m+|m+h+m+")
+"""Hesitation sounds however they are spelt (``hm``, ``hmmm``, ``uhh``, ``erm``, ``ehm``, ``mhm``):
+a closed class of sounds rather than words, so a pattern and not a list of the ones we heard."""
+
+
+def is_hesitation(word: str) -> bool:
+    """Whether one word is a hesitation sound (a filler however a person or recogniser spells it)."""
+    return HESITATION.fullmatch(word.lower()) is not None
+
 # A correction replaces the unit said just before it; a restart drops everything before it.
 CORRECTIONS = ("no wait", "actually", "I mean", "sorry I mean", "wait no", "oops", "make that",
                "no no", "sorry", "correction")

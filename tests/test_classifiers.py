@@ -221,3 +221,10 @@ def test_segmenter_follows_scikit_learn_conventions():
         assert all(a.kind != b.kind for a, b in zip(spans, spans[1:]))
     with pytest.raises(ValueError, match="labels for"):
         segmenter.fit(["git space status"], [[True]])
+
+
+def test_a_hesitation_is_tagged_filler_unless_it_is_part_of_a_name():
+    from classifiers.features import FILLER, NO_TAG, phrase_tags
+
+    assert phrase_tags("hm ehm git status".split())[:3] == [FILLER, FILLER, NO_TAG]
+    assert phrase_tags("dash dash hm".split())[2] == NO_TAG

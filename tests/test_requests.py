@@ -9,6 +9,7 @@ from engine.requests import request_frame
 @pytest.mark.parametrize("said, command, typed", [
     ("okay type git status", "git status", True),
     ("so um just type clear", "clear", True),
+    ("hm uhh okay type clear", "clear", True),
     ("type in ls space dash l", "ls space dash l", True),
     ("alright the command would be make", "make", True),
     ("could you run npm test", "npm test", False),

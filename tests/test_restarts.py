@@ -17,6 +17,8 @@ def cut(text: str) -> str | None:
     ("make build I mean make test".lower(), "make build i mean"),
     ("pip install requests wait no pip install httpx", "pip install requests wait no"),
     ("filebrowser you know filebrowser", "filebrowser you know"),
+    ("filebrowser hm filebrowser", "filebrowser hm"),   # a hesitation however spelt
+    ("git push ehm no wait git push dash u origin main", "git push ehm no wait"),
     ("git git status", "git"),
     ("systemctl restart nginx no wait sudo systemctl reload nginx", "systemctl restart nginx no wait"),
     ("sudo apt install vim sorry apt install neovim", "apt install vim sorry"),  # sudo stays
