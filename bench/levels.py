@@ -377,19 +377,10 @@ def natural_framed(command: str, rng: random.Random, on: str, description: str =
     return _framed_row(checked(row, text), s)
 
 
-def _reason(s: Speaker, kind: str, rng: random.Random) -> list[str]:
-    """Sometimes, why a fix was made, between its cue and the right words (``no that's too
-    open so seven five five``)."""
-    if rng.random() >= 0.3:
-        return []
-    return s.aside(kind, "reason") + (s.say("reason_link") if rng.random() < 0.5 else [])
-
-
 def chaotic_framed(command: str, rng: random.Random, on: str, other_command: str | None = None,
                    description: str = "") -> Row | None:
-    """Self-correction in many shapes: a unit fixed (``X no wait Y``, ``not X I meant Y``),
-    sometimes after a second wrong try or with a reason, a casing style fixed, the whole
-    command redone, asides; sometimes two fixes, and a frame."""
+    """Self-correction in many shapes: a unit fixed (``X no wait Y``, ``not X I meant Y``), a
+    casing style fixed, the whole command redone, asides; sometimes two fixes, and a frame."""
     s = Speaker(on, rng)
     text, kind, units, is_loose = _piece(command, rng)
     said = [list(u) for u in units]
@@ -401,14 +392,10 @@ def chaotic_framed(command: str, rng: random.Random, on: str, other_command: str
                  if casing else _mistake(units[k], rng, units))
         if wrong is None or shape in ("redo", "aside"):
             continue
-        if shape != "not" and rng.random() < 0.2:  # a second wrong try before the right one
-            second = _mistake(units[k], rng, units)
-            if second and second != wrong:
-                wrong = wrong + s.say("fix") + second
         if shape == "not":
             said[k] = wrong + s.say("not_before") + ["not"] + wrong + s.say("not_after") + units[k]
         else:
-            said[k] = wrong + s.say("fix") + _reason(s, kind, rng) + units[k]
+            said[k] = wrong + s.say("fix") + units[k]
     words = join_units(phrasing.with_asides(said, s, kind, rng.choice((0, 1, 1, 2))), is_loose)
     if shape == "aside" and len(units) >= 2:
         k = rng.randrange(1, len(units))

@@ -262,34 +262,6 @@ POOLS: dict[str, tuple[str, ...]] = {
         "let me double check", "is that right yeah", "yes that's it", "okay where was I",
         "the {noun} is", "let me get the {noun}",
     ),
-    "reason": (
-        "that's too open", "that's the old {noun}", "the {noun} changed", "that's for staging",
-        "that one's wrong", "that was last week's", "it's the other {noun}",
-        "the {noun} is different here", "that won't work", "that's not the right {noun}",
-        "it needs the new {noun}", "that's deprecated", "that's the default",
-        "we moved it", "that's too strict", "that's the dev one", "that's what broke it",
-        "I keep mixing them up", "they renamed it", "it listens somewhere else",
-        "that's the old name", "since we upgraded", "it's different on this box",
-        "the {noun} is wrong", "that's for production", "that's the test {noun}",
-        "that one doesn't exist", "that's a typo", "that's the local one",
-        "we changed the {noun} last sprint", "the container uses another {noun}",
-        "it was renamed", "that's too much", "that's too little",
-        "that's the one that failed", "that's what the docs had", "the docs are outdated",
-        "that was for the old server", "that's mine not yours", "it's on the other host",
-        "I was thinking of the other project", "that's the backup {noun}", "it moved",
-        "they changed it again", "the new {noun} is better", "that breaks the build",
-        "that's insecure", "that's too slow", "that's the wrong format",
-        "it should match the config", "the config says otherwise", "that's from the tutorial",
-        "the ticket says something else", "the {noun} in the readme is stale",
-        "because the {noun} changed", "because that's the old one", "since it's a new {noun}",
-        "as the ci uses another {noun}", "that's the mac version", "that's linux only",
-        "we don't use that anymore", "that one is reserved", "that's taken",
-        "that's the one from yesterday", "that's what I typed last time",
-        "the {noun} is actually different", "it has to match", "that's for the other team",
-    ),
-    "reason_link": ("so", "so it's", "so make it", "so use", "which means", "so it should be",
-                    "hence", "so we want", "so the right one is", "therefore", "so go with",
-                    "meaning", "so instead", "so put"),
     "prose_lead": (
         "first", "then", "after that", "if it fails", "when the build is done",
         "on the server", "my colleague said to", "the readme says to", "in the docs they",
@@ -464,10 +436,8 @@ class Speaker:
         """A slot noun for a piece of this kind (``port`` for ``8443``)."""
         return self.say(f"slot:{kind}")
 
-    def aside(self, kind: str, name: str = "aside") -> list[str]:
-        """A component of pool ``name`` (an aside, a reason) with its ``{noun}`` said as a
-        slot noun for a piece of this kind."""
-        words = self.say(name)
+    def aside(self, kind: str) -> list[str]:
+        words = self.say("aside")
         if "{noun}" in words:
             k = words.index("{noun}")
             words = words[:k] + self.slot(kind) + words[k + 1:]

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from processor.speech import (CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES,
-                              is_hesitation)
+from processor.speech import CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES
 from processor.vocabulary import (CASING_PHRASES, DECIMAL_POINT, NUMBER_WORDS, SPACE,
                                   SYMBOL_PHRASES)
 
@@ -38,6 +37,8 @@ _WORD_KIND.update({w: "casing" for phrase in CASING_PHRASES for w in phrase})
 _WORD_KIND.update({w: "wrapper" for p in WRAPPER_PREFIXES + WRAPPER_SUFFIXES for w in p.lower().split()})
 _WORD_KIND.update({w: "correction" for p in CORRECTIONS + RESTARTS for w in p.lower().split()})
 _WORD_KIND.update({w: "filler" for p in FILLERS for w in p.split()})
+# Hesitation sounds outside FILLERS (``hm``, ``ehm``) stay plain here, unlike in the classifiers:
+# as fillers they made the tagger keep the wrapper words before them (docs/HISTORY.md).
 _WORD_KIND[SPACE] = "space"
 _WORD_KIND[DECIMAL_POINT] = "dot"
 _INDEX = {kind: k for k, kind in enumerate(KINDS)}
@@ -50,8 +51,6 @@ def kind(word: str) -> str:
         return found
     if word.isdigit():
         return "digits"
-    if is_hesitation(word):
-        return "filler"
     return "letter" if len(word) == 1 else "plain"
 
 

@@ -10,7 +10,7 @@ from engine.cli import main
 from models.base import ModelUnavailable
 from models.data import build, validate
 from models.prompt import SYSTEM_PROMPT, fingerprint, messages, tagging_tokens
-from models.features import FLAGS, SIZE, kind, word_features
+from models.features import FLAGS, SIZE, word_features
 from models.tagger import CONFIG_FILE, DEFAULT_ADAPTER_DIR, Tagger
 from models.tags import TAGS, align, tags_to_protocol
 from processor import process
@@ -44,11 +44,6 @@ def test_align_and_render_tags(said, protocol, tags):
 def test_align_refuses_answers_with_invented_words():
     assert align("git push".split(), "git space pull".split()) is None
     assert align("ls".split(), "ls space ls".split()) is None
-
-
-def test_a_hesitation_is_a_filler_however_it_is_spelt():
-    assert [kind(w) for w in ("um", "hm", "hmmm", "ehm", "uhh", "mhm")] == ["filler"] * 6
-    assert [kind(w) for w in ("home", "hmac", "emacs", "h")] == ["plain", "plain", "plain", "letter"]
 
 
 def test_word_features_flag_repeats_and_corrections():
