@@ -37,19 +37,20 @@ _NOT_A_STUTTER = frozenset(PROTOCOL_WORDS) | frozenset(NUMBER_WORDS)
 """Words said twice on purpose (``dot dot``, ``one one``): never a stutter."""
 
 
+def _marker_ending_at(words: list[str], k: int) -> tuple[str, ...] | None:
+    """The marker (``_MARKERS``, or a hesitation sound however spelt) that ends at ``k``."""
+    found = next((m for m in _MARKERS if k >= len(m) and tuple(words[k - len(m):k]) == m), None)
+    return found or ((words[k - 1],) if k and is_hesitation(words[k - 1]) else None)
+
+
 def _markers_before(words: list[str], end: int) -> tuple[int, bool]:
     """Where the run of correction and filler words that ends at ``end`` begins, and whether
     it holds a correction (fillers alone do not correct anything)."""
     k, correcting = end, False
-    while True:
-        marker = next((m for m in _MARKERS if k >= len(m) and tuple(words[k - len(m):k]) == m), None)
-        if marker is not None:
-            k -= len(marker)
-            correcting = correcting or marker in _CORRECTING
-        elif k and is_hesitation(words[k - 1]):
-            k -= 1
-        else:
-            return k, correcting
+    while marker := _marker_ending_at(words, k):
+        k -= len(marker)
+        correcting = correcting or marker in _CORRECTING
+    return k, correcting
 
 
 def _markers_after(words: list[str], start: int) -> bool:
