@@ -231,19 +231,20 @@ def table(records: list[dict]) -> dict[str, dict[str, dict]]:
 
 
 def _figures(records: list[dict]) -> dict:
-    keep = ("n", "exact", "wer_raw", "wer", "lost_start", "lost_end", "rtf_median")
+    keep = ("n", "exact", "alternative_right", "wer_raw", "wer", "lost_start", "lost_end",
+            "rtf_median")
     return {k: v for k, v in figures(records).items() if k in keep}
 
 
 def table_lines(by_voice: dict[str, dict[str, dict]]) -> list[str]:
     """The table as text, one line a voice and level."""
     width = max(map(len, ["voice", *by_voice]))
-    lines = [f"{'voice':{width}} {'level':8} {'n':>4} {'exact':>7} {'WER raw':>8} {'WER':>6} "
-             f"{'lost start/end':>15} {'RTF':>5}"]
+    lines = [f"{'voice':{width}} {'level':8} {'n':>4} {'exact':>7} {'alt ok':>6} {'WER raw':>8} "
+             f"{'WER':>6} {'lost start/end':>15} {'RTF':>5}"]
     for voice, levels in by_voice.items():
         for level, f in levels.items():
             lines.append(f"{voice:{width}} {level:8} {f['n']:4d} {f['exact']:7.1%} "
-                         f"{f['wer_raw']:8.1%} {f['wer']:6.1%} "
+                         f"{f['alternative_right']:6d} {f['wer_raw']:8.1%} {f['wer']:6.1%} "
                          f"{f['lost_start']:>7d}/{f['lost_end']:<7d} {f['rtf_median']:5.2f}")
     return lines
 

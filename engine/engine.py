@@ -259,6 +259,29 @@ def _alternatives(plan: _Plan, typed: list[Span], output: str) -> list[Alternati
     return [Alternative(whole, share) for whole, share in found.items()][:ALTERNATIVES]
 
 
+def convert_heard(engine, transcript, *, keep_prose: bool = False) -> Result | None:
+    """Convert what a recogniser heard (``recognizer.Transcript``; None where it heard
+    nothing) with ``engine`` (an ``Engine`` or one that wraps it). Its other readings
+    (``Transcript.readings``: a different repair of the same audio) with at least
+    ``ALTERNATIVE_SHARE`` of them are converted in the same batch; those that type something
+    else join the alternatives, with that share."""
+    if not transcript.text:
+        return None
+    others = [(text, share) for text, share in _shares(transcript.readings or
+                                                       {transcript.text: 0.0})
+              if text != transcript.text and share >= ALTERNATIVE_SHARE][:ALTERNATIVES]
+    result, *heard_otherwise = engine.convert_many(
+        [transcript.text, *(text for text, _ in others)], from_recogniser=True,
+        keep_prose=keep_prose)
+    found = {a.output: a.score for a in result.alternatives}
+    for other, (_, share) in zip(heard_otherwise, others):
+        if other.output and other.output != result.output and other.output not in found:
+            found[other.output] = round(share, 3)
+    result.alternatives = [Alternative(output, score) for output, score in sorted(
+        found.items(), key=lambda pair: -pair[1])][:ALTERNATIVES]
+    return result
+
+
 class Engine:
     """Converts dictation to bash with the embedded defaults (or the given model and adapter)."""
 

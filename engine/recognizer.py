@@ -29,7 +29,9 @@ decodes one best guess; dictation needs more). One utterance (up to 30 s) is:
    ``repair.spell_flags``), then the edits the lexicon proposes (``Lexicon.alternatives``: a
    known slip of this recogniser, a misheard word -> the closest-sounding protocol or shell
    word, split words joined, a filler dropped) are scored like the hypotheses, all in one
-   ``align`` batch, and kept where they beat what was heard.
+   ``align`` batch, and kept where they beat what was heard. Every reading the repair weighed
+   stays in ``Transcript.readings`` with its score, so a different repair can be offered as
+   an alternative (``Engine.convert_heard``).
 
 Longer audio goes through faster-whisper's own chunked ``transcribe`` with the same prompt.
 """
@@ -37,7 +39,7 @@ Longer audio goes through faster-whisper's own chunked ``transcribe`` with the s
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -68,12 +70,16 @@ class RecognizerUnavailable(Exception):
 
 @dataclass
 class Transcript:
-    """What was heard: ``text`` for the engine, ``raw`` as the recogniser wrote it."""
+    """What was heard: ``text`` for the engine, ``raw`` as the recogniser wrote it, and
+    ``readings``: each reading the repair weighed (``text`` among them) with its score, the
+    model's log-probability on the audio plus the prior (``Recognizer._prior``); empty where
+    nothing was weighed."""
 
     text: str
     raw: str
     audio_s: float
     elapsed_s: float
+    readings: dict[str, float] = field(default_factory=dict)
 
     @property
     def real_time_factor(self) -> float:
@@ -151,12 +157,13 @@ class Recognizer:
         audio_s = len(samples) / SAMPLE_RATE
         if not len(samples) or not has_speech(samples):
             return Transcript("", "", audio_s, time.perf_counter() - start)
+        readings: dict[str, float] = {}
         if audio_s > MAX_WINDOW_S:
             raw = self._long(samples)
             text = _words_of(raw)
         else:
-            raw, text = self._short(samples)
-        return Transcript(text, raw, audio_s, time.perf_counter() - start)
+            raw, text = self._short(samples, readings)
+        return Transcript(text, raw, audio_s, time.perf_counter() - start, readings)
 
     def _long(self, samples: np.ndarray) -> str:
         segments, _ = self._model.transcribe(
@@ -166,8 +173,9 @@ class Recognizer:
             no_repeat_ngram_size=4)
         return " ".join(segment.text.strip() for segment in segments).strip()
 
-    def _short(self, samples: np.ndarray) -> tuple[str, str]:
-        """(what the model wrote, the repaired dictation words) for one window of audio."""
+    def _short(self, samples: np.ndarray, readings: dict[str, float]) -> tuple[str, str]:
+        """(what the model wrote, the repaired dictation words) for one window of audio;
+        ``readings`` gets what the repair weighed."""
         import ctranslate2
 
         extractor = self._model.feature_extractor
@@ -193,7 +201,7 @@ class Recognizer:
             heard = _words_of(raw).split()
         if not self.repair or not heard:
             return raw, " ".join(heard)
-        return raw, " ".join(self._repair(encoded, frames, spell_flags(heard), spoken))
+        return raw, " ".join(self._repair(encoded, frames, spell_flags(heard), spoken, readings))
 
     def _prior(self, words: list[str], spoken: tuple[int, int]) -> float:
         """What is known of ``words`` before the audio is heard: ``LM_WEIGHT`` times their
@@ -241,15 +249,17 @@ class Recognizer:
         best = max(range(len(words)), key=lambda k: scores[k] + self._prior(words[k], spoken))
         return first[tuple(words[best])]
 
-    def _repair(self, encoded, frames: int, heard: list[str],
-                spoken: tuple[int, int]) -> list[str]:
+    def _repair(self, encoded, frames: int, heard: list[str], spoken: tuple[int, int],
+                readings: dict[str, float] | None = None) -> list[str]:
         """The heard words, edited while an edit the lexicon proposes scores better than what
         stands (model log-probability plus ``_prior``), one edit a round, for at most
         ``REPAIR_ROUNDS`` rounds: each edit is proposed again around the words the last one
         made (``as by set`` -> ``az by set`` -> ``az bicep``), which a single pass over the
         heard words cannot reach. The heard words are about the likeliest on the audio, so an
         edit wins mostly on its prior: only the ``MAX_EDITS`` best on that are checked on the
-        audio each round (one ``align`` batch)."""
+        audio each round (one ``align`` batch). ``readings`` gets every word sequence scored,
+        as text, with its score (log-probability plus prior)."""
+        readings = {} if readings is None else readings
         best = heard
         best_score = None
         tried = {tuple(heard)}
@@ -268,6 +278,9 @@ class Recognizer:
             scores = self._scores(encoded, frames, [*first, *(v for _, v in variants)])
             if best_score is None:
                 best_score, scores = scores[0], scores[1:]
+                readings[" ".join(best)] = best_score + best_prior
+            for (likelier, variant), score in zip(variants, scores):
+                readings[" ".join(variant)] = score + likelier + best_prior
             gain, k = max((score - best_score + likelier, k)
                           for k, ((likelier, _), score) in enumerate(zip(variants, scores)))
             if gain <= 0:

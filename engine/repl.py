@@ -34,6 +34,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from processor import normalize
 
 from .audio import AudioError, Endpointer, Microphone, level_dbfs
+from .engine import convert_heard
 from .safety import dangers
 
 UNDO_PHRASES = {"scratch that", "undo", "undo that", "scratch"}
@@ -259,15 +260,13 @@ class VoiceRepl:
         loop = asyncio.get_running_loop()
         self.state = "transcribing"
         app.invalidate()
-        if level_dbfs(samples) < -65:
-            transcript_text = ""
-        else:
+        transcript = None
+        if level_dbfs(samples) >= -65:
             transcript = await loop.run_in_executor(None, self.recognizer.transcribe, samples)
-            transcript_text = transcript.text
-        if transcript_text.strip():
+        if transcript and transcript.text.strip():
             self.state = "thinking"
             app.invalidate()
-            await loop.run_in_executor(None, self._handle_dictation, transcript_text, True)
+            await loop.run_in_executor(None, self._handle_dictation, transcript.text, transcript)
             app.current_buffer.text = self.pending.result.output if self.pending else ""
             app.current_buffer.cursor_position = len(app.current_buffer.text)
         else:
@@ -275,9 +274,9 @@ class VoiceRepl:
         self.state = "ready"
         await run_in_terminal(self._flush)
 
-    def _handle_dictation(self, heard: str, spoken: bool = False) -> None:
-        """Convert one dictation (``spoken``: the recogniser's text, else typed) into the
-        pending command, or undo."""
+    def _handle_dictation(self, heard: str, transcript=None) -> None:
+        """Convert one dictation (``transcript``: what the recogniser heard, ``heard`` its
+        text; else typed) into the pending command, or undo."""
         if " ".join(normalize(heard).split()) in UNDO_PHRASES:
             self._undo()
             return
@@ -286,7 +285,8 @@ class VoiceRepl:
             if not self.pending or not self.pending.swap(number):
                 self.say(f"no alternative {number} to use: nothing changed")
             return
-        result = self.engine.convert(heard, from_recogniser=spoken)
+        result = (convert_heard(self.engine, transcript) if transcript
+                  else self.engine.convert(heard))
         for warning in result.warnings:
             self.say(f"dictbash: {warning}", "ansiyellow")
         if result.route == "unchanged" or not result.output:

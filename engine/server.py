@@ -167,11 +167,11 @@ def transcribe_file(recognizer, engine, path: str | Path, keep_prose: bool = Fal
     prints it: ``notes`` on reading it, what was heard, and ``result`` (None: no speech).
     Raises ``AudioError`` for a file that cannot be used."""
     from .audio import load_audio
+    from .engine import convert_heard
 
     audio = load_audio(path)
     transcript = recognizer.transcribe(audio.samples)
-    result = (engine.convert(transcript.text, from_recogniser=True, keep_prose=keep_prose)
-              if transcript.text else None)
+    result = convert_heard(engine, transcript, keep_prose=keep_prose)
     return {"notes": audio.notes, "heard": transcript.text, "raw": transcript.raw,
             "audio_s": round(transcript.audio_s, 3),
             "recogniser_s": round(transcript.elapsed_s, 3), "result": result}
@@ -556,9 +556,10 @@ class Server:
             return _error("cancelled", "the recording was cancelled")
         if self.recognizer is None:
             return _error("no_recogniser", self.recognizer_error)
+        from .engine import convert_heard
+
         transcript = self.recognizer.transcribe(recording.samples)
-        result = (self.engine.convert(transcript.text, from_recogniser=True)
-                  if transcript.text else None)
+        result = convert_heard(self.engine, transcript)
         return {"ok": True, "heard": transcript.text,
                 "audio_s": round(transcript.audio_s, 3),
                 "recogniser_s": round(transcript.elapsed_s, 3),

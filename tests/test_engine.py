@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -261,6 +262,25 @@ def test_alternatives_are_distinct_ranked_and_plausible(engine):
         assert len(outputs) == len(set(outputs)) <= 3 and result.output not in outputs
         scores = [a.score for a in result.alternatives]
         assert scores == sorted(scores, reverse=True) and all(s >= 0.02 for s in scores)
+
+
+def test_a_different_repair_of_the_audio_is_an_alternative(engine):
+    from engine.engine import convert_heard
+    from engine.recognizer import Transcript
+
+    said = "git space push space dash f"
+    readings = {said: -1.0, "git space push space dash s": -2.0,   # types something else
+                "git space push space dash if": -9.0,              # too unlikely to offer
+                "git space push space dash f ": -2.5}              # types the same
+    result = convert_heard(engine, Transcript(said, said, 1.0, 0.1, readings))
+    assert result.output == "git push -f"
+    assert [a.output for a in result.alternatives] == ["git push -s"]
+    assert 0.2 < result.alternatives[0].score < 0.5  # its share of the readings: a runner-up
+    # nothing else weighed: what convert gives; nothing heard: no result
+    alone = convert_heard(engine, Transcript(said, said, 1.0, 0.1))
+    assert replace(alone, timings_ms={}) == replace(
+        engine.convert(said, from_recogniser=True), timings_ms={})
+    assert convert_heard(engine, Transcript("", "", 1.0, 0.1)) is None
 
 
 def test_said_spaces_and_prose_offer_no_alternatives(engine):

@@ -170,7 +170,12 @@ def test_repair_goes_on_from_the_words_its_last_edit_made():
     audio = {"as by set": 0.0, "az by set": -1.0, "az bicep": -2.0, "as bicep": -30.0}
     recognizer._scores = lambda encoded, frames, candidates: [
         audio.get(" ".join(words), -50.0) for words in candidates]
-    assert recognizer._repair(None, 0, "as by set".split(), (2, 2)) == ["az", "bicep"]
+    readings = {}
+    assert recognizer._repair(None, 0, "as by set".split(), (2, 2), readings) == ["az", "bicep"]
+    # every reading weighed is kept with its score on the audio plus its prior
+    assert readings["az bicep"] == -2.0 + recognizer._prior(["az", "bicep"], (2, 2))
+    assert readings["as by set"] == 0.0 + recognizer._prior("as by set".split(), (2, 2))
+    assert max(readings, key=readings.get) == "az bicep"
     audio["az by set"] = -40.0  # the audio rules the first edit out: nothing follows from it
     assert recognizer._repair(None, 0, "as by set".split(), (2, 2)) == ["as", "by", "set"]
 
