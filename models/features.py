@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from processor.speech import CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES
+from processor.speech import (CORRECTIONS, FILLERS, RESTARTS, WRAPPER_PREFIXES, WRAPPER_SUFFIXES,
+                              hesitation_spelling)
 from processor.vocabulary import (CASING_PHRASES, DECIMAL_POINT, NUMBER_WORDS, SPACE,
                                   SYMBOL_PHRASES)
 
@@ -54,8 +55,16 @@ def kind(word: str) -> str:
     return "letter" if len(word) == 1 else "plain"
 
 
+def as_read(words: list[str]) -> list[str]:
+    """The words as the tagger reads them: each hesitation sound in one spelling
+    (``processor.speech.hesitation_spelling``), so ``hm`` and ``hmmm`` are the ``hmm`` of
+    training, whichever spellings training had."""
+    return [hesitation_spelling(w) for w in words]
+
+
 def word_features(words: list[str]) -> np.ndarray:
     """[len(words), SIZE] float32: the one-hot kinds of each word's neighbourhood, then FLAGS."""
+    words = as_read(words)
     kinds = [_INDEX[kind(w)] for w in words]
     edge = _INDEX["edge"]
     correction = _INDEX["correction"]

@@ -26,6 +26,9 @@ def tagging_tokens(tokenizer, words: list[str]) -> tuple[list[int], list[int]]:
     fragment once more as the answer: a causal model's state at a word of that echo has seen
     the whole utterance, so a word can be judged by what comes after it ("dash i no wait").
     """
+    from .features import as_read
+
+    words = as_read(words)
     prompt = tokenizer.apply_chat_template(messages(" ".join(words)), add_generation_prompt=True,
                                            tokenize=False)
     ids = list(tokenizer.encode(prompt, add_special_tokens=False))

@@ -33,6 +33,15 @@ def is_hesitation(word: str) -> bool:
     """Whether one word is a hesitation sound (a filler however a person or recogniser spells it)."""
     return HESITATION.fullmatch(word.lower()) is not None
 
+
+def hesitation_spelling(word: str) -> str:
+    """One spelling for each hesitation sound, the commonest (``hm``, ``hmmm`` -> ``hmm``;
+    ``uhhh`` -> ``uh``; ``errr`` -> ``er``; ``mmhmm`` -> ``mhm``); any other word as it is."""
+    if not is_hesitation(word):
+        return word
+    collapsed = re.sub(r"(.)\1+", r"\1", word.lower())
+    return "hmm" if collapsed == "hm" else collapsed
+
 # A correction replaces the unit said just before it; a restart drops everything before it.
 CORRECTIONS = ("no wait", "actually", "I mean", "sorry I mean", "wait no", "oops", "make that",
                "no no", "sorry", "correction")
