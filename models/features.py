@@ -38,8 +38,9 @@ _WORD_KIND.update({w: "casing" for phrase in CASING_PHRASES for w in phrase})
 _WORD_KIND.update({w: "wrapper" for p in WRAPPER_PREFIXES + WRAPPER_SUFFIXES for w in p.lower().split()})
 _WORD_KIND.update({w: "correction" for p in CORRECTIONS + RESTARTS for w in p.lower().split()})
 _WORD_KIND.update({w: "filler" for p in FILLERS for w in p.split()})
-# Hesitation sounds outside FILLERS (``hm``, ``ehm``) stay plain here, unlike in the classifiers:
-# as fillers they made the tagger keep the wrapper words before them (docs/HISTORY.md).
+# The tagger reads a hesitation sound in one spelling (``as_read``); those outside FILLERS
+# (``ehm``, ``mhm``) stay plain here, unlike in the classifiers: as fillers they made the
+# tagger keep the wrapper words before them (docs/HISTORY.md).
 _WORD_KIND[SPACE] = "space"
 _WORD_KIND[DECIMAL_POINT] = "dot"
 _INDEX = {kind: k for k, kind in enumerate(KINDS)}

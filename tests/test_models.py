@@ -103,6 +103,17 @@ def test_inference_uses_the_prompt_the_adapter_was_trained_with(tagger):
     assert len(positions) == 3 and positions[-1] == len(ids) - 1
 
 
+def test_the_tagger_reads_a_hesitation_sound_in_one_spelling(tagger):
+    # ``hm`` and ``hmmm`` are the ``hmm`` of training to the model and to the word kinds;
+    # a word that only looks like one part of a command is read as said
+    for said in (["git", "hm", "status"], ["git", "hmmm", "status"]):
+        assert tagging_tokens(tagger.tokenizer, said) == tagging_tokens(
+            tagger.tokenizer, ["git", "hmm", "status"])
+        assert (word_features(said) == word_features(["git", "hmm", "status"])).all()
+    assert tagging_tokens(tagger.tokenizer, ["git", "humm"]) != tagging_tokens(
+        tagger.tokenizer, ["git", "hmm"])
+
+
 def test_many_fragments_are_tagged_in_bounded_batches_with_the_same_tags(tagger, monkeypatch):
     import models.tagger
 

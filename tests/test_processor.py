@@ -233,3 +233,14 @@ def test_process_never_raises_on_protocol_soup(said):
 @given(st.text(max_size=200))
 def test_process_never_raises_on_any_unicode(text):
     assert isinstance(process(text), str)
+
+
+def test_hesitation_sounds_however_spelt_and_their_one_spelling():
+    from processor.speech import hesitation_spelling, is_hesitation
+
+    sounds = {"hm": "hmm", "hmmm": "hmm", "Hmm": "hmm", "uhhh": "uh", "umm": "um", "errr": "er",
+              "erm": "erm", "ehm": "ehm", "mmhmm": "mhm", "ahh": "ah"}
+    for said, spelling in sounds.items():
+        assert is_hesitation(said) and hesitation_spelling(said) == spelling, said
+    for word in ("hum", "ham", "the", "rm", "her", "mm2", "um-"):  # words, not sounds
+        assert not is_hesitation(word) and hesitation_spelling(word) == word, word
