@@ -31,7 +31,7 @@ decodes one best guess; dictation needs more). One utterance (up to 30 s) is:
    word, split words joined, a filler dropped) are scored like the hypotheses, all in one
    ``align`` batch, and kept where they beat what was heard. Every reading the repair weighed
    stays in ``Transcript.readings`` with its score, so a different repair can be offered as
-   an alternative (``Engine.convert_heard``).
+   an alternative (``engine.convert_heard``).
 
 Longer audio goes through faster-whisper's own chunked ``transcribe`` with the same prompt.
 """

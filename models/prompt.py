@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 
+from .features import as_read
+
 SYSTEM_PROMPT = "Dictated shell command to strict protocol words."
 """Short on purpose: every token of it is computed again for every fragment on a CPU."""
 
@@ -26,8 +28,6 @@ def tagging_tokens(tokenizer, words: list[str]) -> tuple[list[int], list[int]]:
     fragment once more as the answer: a causal model's state at a word of that echo has seen
     the whole utterance, so a word can be judged by what comes after it ("dash i no wait").
     """
-    from .features import as_read
-
     words = as_read(words)
     prompt = tokenizer.apply_chat_template(messages(" ".join(words)), add_generation_prompt=True,
                                            tokenize=False)
