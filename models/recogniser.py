@@ -27,6 +27,9 @@ import numpy as np
 from . import ct2
 from .base import cache_dir
 
+SHIPPED_LORA = Path(__file__).parent / "recogniser-adapter" / "lora.npz"
+"""The LoRA the engine hears with by default (``dictbash train recogniser``'s artifact; how it
+was trained and chosen: ``training.json`` beside it, docs/recogniser-training.md)."""
 MANIFEST = "dictbash-recogniser.json"
 FORMAT = 1
 
@@ -134,19 +137,16 @@ def _problem(folder: Path, artifact_sha: str) -> str | None:
     return None
 
 
-def adapted_model_dir(artifact: Path, base_dir: Path | None = None,
-                      rebuild: bool = False) -> Path:
-    """The faster-whisper directory of shipped tiny.en (or ``base_dir``) adapted by
+def adapted_model_dir(artifact: Path, base_dir: Path, rebuild: bool = False) -> Path:
+    """The faster-whisper directory of ``base_dir`` (the shipped tiny.en) adapted by
     ``artifact``, built into ``<cache>/recogniser-<sha>`` the first time; a damaged one is
     rebuilt with a message on stderr (``rebuild``: rebuild it whatever it looks like, for a
     directory faster-whisper failed to load)."""
-    from engine.recognizer import default_model_dir
-
     artifact = Path(artifact)
     if not artifact.is_file():
         raise AdaptedModelError(f"no recogniser LoRA at {artifact} "
                                 "(dictbash train recogniser writes OUT/lora.npz)")
-    base_dir = Path(base_dir) if base_dir else default_model_dir()
+    base_dir = Path(base_dir)
     artifact_sha = _sha256(artifact)
     target = cache_dir() / f"recogniser-{artifact_sha[:16]}"
     if target.exists():

