@@ -352,7 +352,8 @@ def add_eval_voice_parser(subparsers) -> None:
                     help="the stored set's folder: manifest.jsonl and its files "
                          "(default: bench/data/voice)")
     ev.add_argument("--recogniser", metavar="DIR",
-                    help="a faster-whisper model directory (default: the embedded tiny.en)")
+                    help="a faster-whisper model directory "
+                         "(default: the embedded, adapted tiny.en)")
     ev.add_argument("--failures", type=int, default=0, metavar="N",
                     help="print the first N rows not typed right")
     ev.add_argument("--json-out", metavar="FILE", help="also write the figures and every row")

@@ -257,7 +257,8 @@ def _add_engine_flags(parser: argparse.ArgumentParser) -> None:
 
 def _add_recogniser_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recogniser", metavar="DIR",
-                        help="a faster-whisper model directory (default: the embedded tiny.en)")
+                        help="a faster-whisper model directory "
+                             "(default: the embedded, adapted tiny.en)")
     parser.add_argument("--threads", type=int, metavar="N",
                         help="CPU threads for the recogniser (default 2)")
 

@@ -21,7 +21,7 @@ class Settings:
 
     model: str = ""            # mlx-lm model directory or cached hub id ("" = embedded SmolLM2)
     adapter: str = ""          # adapter directory for that model ("" = the shipped adapter)
-    recogniser: str = ""       # faster-whisper model directory ("" = embedded tiny.en)
+    recogniser: str = ""       # faster-whisper model directory ("" = embedded adapted tiny.en)
     microphone: str = ""       # input device name or number as sounddevice lists it ("" = default)
     push_to_talk_key: str = "c-space"  # prompt-toolkit key name: c-space, f2, c-r...
     mode: str = "toggle"       # toggle: key starts/stops; hold: record while held; vad: hands-free
