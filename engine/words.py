@@ -245,7 +245,8 @@ class PersonalEngine:
 
 
 class PersonalRecognizer:
-    """A recogniser whose repair knows your words (its lexicon swapped when they change)."""
+    """A recogniser that knows your words: its repair's lexicon swapped and its prompt
+    steered (``Recognizer.steer``) when they change."""
 
     def __init__(self, recognizer, path: Path | None = None):
         self.recognizer = recognizer
@@ -256,6 +257,7 @@ class PersonalRecognizer:
         words, changed = self._words.current()
         if changed:
             self.recognizer.lexicon = words.lexicon() or self._shipped
+            self.recognizer.steer([form for word in words.words for form in word.says])
         return self.recognizer.transcribe(samples)
 
     def __getattr__(self, name: str):

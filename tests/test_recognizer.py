@@ -263,6 +263,22 @@ E2E_FLOOR = 1
 """Exact of the first 10 held-out strict rows: measured 3 of 10 (bench/voice.py), less a margin."""
 
 
+def test_steering_puts_your_phrases_in_the_prompt_and_keeps_it_within_the_window(recognizer):
+    from engine.recognizer import PREVIOUS_TOKENS, PROMPT
+
+    shipped = list(recognizer._prompt)
+    try:
+        recognizer.steer(["kube control", "cube control"])
+        assert recognizer._previous == f"kube control cube control {PROMPT}"
+        recognizer.steer([f"tool number {n}" for n in range(500)])
+        assert len(recognizer._prompt) <= len(shipped) - len(recognizer._encode(PROMPT)) + \
+            PREVIOUS_TOKENS
+        assert recognizer._previous.endswith(PROMPT)  # the newest phrases and the prompt stay
+    finally:
+        recognizer.steer([])
+    assert recognizer._prompt == shipped
+
+
 def test_held_out_speech_end_to_end(recognizer):
     from bench.voice import espeak_available, load_set, measure
 
