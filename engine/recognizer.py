@@ -174,11 +174,10 @@ class Recognizer:
         """Say ``phrases`` (your words as you say them, ``engine.words``) before ``PROMPT`` in
         the previous text the decoder is shown, so it writes them as you say them (``kube
         control``, not ``cube ctrl``) for the repair and the renderer to find."""
-        self._previous = " ".join([*phrases, PROMPT])
-        previous = self._encode(self._previous)[-PREVIOUS_TOKENS:]
-        self._previous = self._model.hf_tokenizer.decode(previous).strip()
-        self._prompt = [self._model.hf_tokenizer.token_to_id("<|startofprev|>"), *previous,
-                        *self._start]
+        tokenizer = self._model.hf_tokenizer
+        previous = self._encode(" ".join([*phrases, PROMPT]))[-PREVIOUS_TOKENS:]
+        self._previous = tokenizer.decode(previous).strip()  # for the long-audio path
+        self._prompt = [tokenizer.token_to_id("<|startofprev|>"), *previous, *self._start]
 
     def _encode(self, text: str) -> list[int]:
         return self._model.hf_tokenizer.encode(" " + text.strip(),

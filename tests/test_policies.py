@@ -117,7 +117,9 @@ routes = {engine.convert(text, **kw).route for text, kw in (
     ("LS dash LA.", {"from_recogniser": True}),
 )}
 assert routes == {"processor", "model", "mixed", "unchanged"}, routes
-assert Recognizer().transcribe(np.zeros(16000, dtype=np.float32)).text == ""
+recognizer = Recognizer()
+assert recognizer.model_name == "tiny.en adapted to shell dictation"  # the default, built
+assert recognizer.transcribe(np.zeros(16000, dtype=np.float32)).text == ""
 assert not [m for m in sys.modules if m == "bench" or m.startswith("bench.")]
 print("ok")
 """
