@@ -41,6 +41,7 @@ from pathlib import Path
 
 import processor
 from processor import bound, normalize_words, typed_words
+from processor.speech import FILLERS, is_hesitation
 from processor.vocabulary import SPACE
 
 from .requests import request_frame
@@ -68,6 +69,7 @@ ALTERNATIVES = 3
 ALTERNATIVE_SHARE = 0.02
 """The least share (``_shares``) a runner-up needs to be offered: below it, it is not a
 plausible reading, only a flip nobody would pick."""
+_LONG_FILLERS = tuple(tuple(f.split()) for f in FILLERS if " " in f)
 SPEECH_ONLY = frozenset({"filler", "wrapper", "correction"})
 """Word kinds (``models.features.kind``) that are speech about a command, never part of one:
 a span of them alone that the model drops whole is no command."""
@@ -177,15 +179,23 @@ def _licensed(words: list[str], tagged: list) -> list:
       set you know dash dash shell alias one``), whatever the tagger thought. Wrapper words
       (``okay um ls``) are the tagger's to drop;
     - a spoken ``space`` between kept words always stands (``slash join space um hash
-      channelname`` is ``/join #channelname``).
+      channelname`` is ``/join #channelname``);
+    - a word inside a quoted string is the string's text, whatever its kind (``echo quote
+      you are a test quote``), unless it is a hesitation sound or a filler of several words
+      (``um``, ``you know``) that the tagger drops.
     """
     from models.features import kind
 
     kinds = [kind(w) for w in words]
     if "correction" in kinds:
         return tagged
+    quoted = _quoted(words)
+    fillers = _in_filler_phrase(words)
     out = list(tagged)
     for j, t in enumerate(tagged):
+        if t.tag == "drop" and quoted[j] and not (is_hesitation(words[j]) or fillers[j]):
+            out[j] = t._replace(tag="keep")
+            continue
         if t.tag != "drop" or kinds[j] in SPEECH_ONLY or words[j] == SPACE:
             continue
         filler = next((i for i in range(j + 1, min(j + 1 + FALSE_START_WORDS, len(words)))
@@ -200,6 +210,31 @@ def _licensed(words: list[str], tagged: list) -> list:
     for j, t in enumerate(out):
         if t.tag == "drop" and words[j] == SPACE and kept and kept[0] < j < kept[-1]:
             out[j] = t._replace(tag="keep")
+    return out
+
+
+def _quoted(words: list[str]) -> list[bool]:
+    """For each word, whether it is said between an opening and a closing quote (as the
+    processor pairs them). A quote left open marks nothing: its words may be speech."""
+    inside = [False] * len(words)
+    opened = None
+    for token in processor.explain(" ".join(words)).tokens:
+        if token.rule == "quote":
+            if opened is not None:
+                inside[opened:token.start] = [True] * (token.start - opened)
+            opened = token.end if opened is None else None
+    return inside
+
+
+def _in_filler_phrase(words: list[str]) -> list[bool]:
+    """For each word, whether it is part of a filler of several words (``you know``): alone,
+    such a word (``you``) is as likely to be the command's own."""
+    out = [False] * len(words)
+    for phrase in _LONG_FILLERS:
+        n = len(phrase)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i:i + n]) == phrase:
+                out[i:i + n] = [True] * n
     return out
 
 

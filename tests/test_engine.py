@@ -140,6 +140,13 @@ def test_a_word_is_dropped_only_when_something_licenses_it():
     assert tags("slash join space um hash", "keep keep drop drop keep")[2] == "keep"
     assert tags("ls space", "keep drop") == ["keep", "drop"]
     assert tags("ls space dash a no wait dash l", "keep drop drop drop drop drop keep keep")[1] == "drop"
+    # a quoted string is text: its words stay, but for hesitations and fillers of several words
+    assert tags("echo quote this is a test quote", "keep keep keep drop drop keep keep") == ["keep"] * 7
+    assert tags("echo quote you are um you know it quote",
+                "keep keep keep keep drop drop drop keep keep") == ["keep"] * 4 + ["drop"] * 3 + ["keep"] * 2
+    # a quote left open marks nothing, and a correction leaves the tagger's word
+    assert tags("echo quote is it", "keep keep drop keep")[2] == "drop"
+    assert tags("echo quote is it quote no wait ls", "drop drop drop drop drop drop drop keep")[2] == "drop"
 
 
 def test_mixed_speech_keeps_the_prose_as_said_in_text_mode(engine):
