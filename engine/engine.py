@@ -170,8 +170,10 @@ and within how many words after it the speaker starts again with them."""
 
 
 def _licensed(words: list[str], tagged: list) -> list:
-    """The tagger's tags with each unlicensed drop undone. Where no correction is said,
-    what the speaker said stays unless something shows it was a false start:
+    """The tagger's tags with each unlicensed drop undone. The opening keyword of a compound
+    command that is typed stays, correction or not (``_compounds_opened``). Where no
+    correction is said, what the speaker said stays unless something shows it was a false
+    start:
 
     - a word said a few words before a filler goes only if the speaker starts again with it
       right after the filler (``git push um git push origin``); otherwise it is the command's
@@ -186,6 +188,7 @@ def _licensed(words: list[str], tagged: list) -> list:
     """
     from models.features import kind
 
+    tagged = _compounds_opened(words, tagged)
     kinds = [kind(w) for w in words]
     if "correction" in kinds:
         return tagged
@@ -210,6 +213,30 @@ def _licensed(words: list[str], tagged: list) -> list:
     for j, t in enumerate(out):
         if t.tag == "drop" and words[j] == SPACE and kept and kept[0] < j < kept[-1]:
             out[j] = t._replace(tag="keep")
+    return out
+
+
+COMPOUND_KEYWORDS = {"if": ("then", "fi"), "for": ("do", "done"), "while": ("do", "done"),
+                     "until": ("do", "done"), "select": ("do", "done"), "case": ("in", "esac")}
+"""Bash's compound commands: the opening keyword, then the keywords of its body and its end."""
+
+
+def _compounds_opened(words: list[str], tagged: list) -> list:
+    """The tags with a dropped opening keyword kept where the compound it opens is typed:
+    its body keyword and then its closing keyword are kept after it, with no other of the same
+    opening word between (``for capital EDITOR in ... do ... done``; ``for done sorry NODE
+    underscore ENV ... do ... done``). A wrapper word that happens to be ``for`` or ``if``
+    has no ``do`` and ``done`` of its own, so it still goes."""
+    out = list(tagged)
+    kept = [t.tag != "drop" for t in tagged]
+    for j, word in enumerate(words):
+        if kept[j] or word not in COMPOUND_KEYWORDS:
+            continue
+        body, end = COMPOUND_KEYWORDS[word]
+        middle = next((m for m in range(j + 1, len(words)) if kept[m] and words[m] == body), None)
+        if (middle is not None and word not in words[j + 1:middle]
+                and any(kept[c] and words[c] == end for c in range(middle + 1, len(words)))):
+            out[j] = tagged[j]._replace(tag="keep")
     return out
 
 
@@ -535,6 +562,8 @@ class Engine:
             tagged = tagger.tag_many(fragments) if tagger is not None else None
             spacer = self._load_spacer() if tagged is not None else None
         elapsed = _ms(start)
+        if tagged is not None:  # one set of tags for the command, its edges and its request
+            tagged = [_licensed(words, tags) for words, tags in zip(fragments, tagged)]
         chosen = self._second_opinion(pending, fragments, tagged)
         for k, (plan, span) in enumerate(pending):
             where = next(i for i, s in enumerate(plan.spans) if s is span)
@@ -589,7 +618,6 @@ class Engine:
         options = []  # each fragment's {typed text: (protocol, cost)}, the spacer's own first
         for (plan, span), words, tags in zip(pending, fragments, tagged):
             cased = plan.cased[span.start:span.end]
-            tags = _licensed(words, tags)
             if plan.request:  # the request's words go, whatever the model made of them
                 tags = [t if plan.request[0] <= span.start + j < plan.request[1]
                         else t._replace(tag="drop") for j, t in enumerate(tags)]

@@ -140,6 +140,14 @@ def test_a_word_is_dropped_only_when_something_licenses_it():
     assert tags("slash join space um hash", "keep keep drop drop keep")[2] == "keep"
     assert tags("ls space", "keep drop") == ["keep", "drop"]
     assert tags("ls space dash a no wait dash l", "keep drop drop drop drop drop keep keep")[1] == "drop"
+    # a compound command's opening keyword stays where its body and end are typed
+    assert tags("for x in y semicolon do ls semicolon done",
+                "drop keep keep keep keep keep keep keep keep")[0] == "keep"
+    assert tags("for done sorry x semicolon do ls semicolon done",
+                "drop drop drop keep keep keep keep keep keep")[:2] == ["keep", "drop"]
+    assert tags("for me run echo done", "drop drop drop keep keep")[0] == "drop"
+    assert tags("for x wait no for y do ls done",
+                "drop drop drop drop keep keep keep keep keep")[0] == "drop"
     # a quoted string is text: its words stay, but for hesitations and fillers of several words
     assert tags("echo quote this is a test quote", "keep keep keep drop drop keep keep") == ["keep"] * 7
     assert tags("echo quote you are um you know it quote",
