@@ -170,10 +170,12 @@ and within how many words after it the speaker starts again with them."""
 
 
 def _licensed(words: list[str], tagged: list) -> list:
-    """The tagger's tags with each unlicensed drop undone. The opening keyword of a compound
-    command that is typed stays, correction or not (``_compounds_opened``). Where no
-    correction is said, what the speaker said stays unless something shows it was a false
-    start:
+    """The tagger's tags with each unlicensed drop undone. Correction or not, the opening
+    keyword of a compound command that is typed stays (``_compounds_opened``), and so does a
+    symbol word said between two kept words (``osascript dash l JavaScript dash c make that
+    dash e``: a correction takes back what comes before its cue, never a lone ``dash``
+    inside what it keeps). Where no correction is said, what the speaker said stays unless
+    something shows it was a false start:
 
     - a word said a few words before a filler goes only if the speaker starts again with it
       right after the filler (``git push um git push origin``); otherwise it is the command's
@@ -190,6 +192,9 @@ def _licensed(words: list[str], tagged: list) -> list:
 
     tagged = _compounds_opened(words, tagged)
     kinds = [kind(w) for w in words]
+    tagged = [t._replace(tag="keep") if t.tag == "drop" and kinds[j] in JOINING_KINDS
+              and 0 < j < len(tagged) - 1 and tagged[j - 1].tag != "drop"
+              and tagged[j + 1].tag != "drop" else t for j, t in enumerate(tagged)]
     if "correction" in kinds:
         return tagged
     quoted = _quoted(words)
@@ -216,6 +221,8 @@ def _licensed(words: list[str], tagged: list) -> list:
     return out
 
 
+JOINING_KINDS = frozenset({"dash", "dot", "slash", "operator", "symbol"})
+"""Kinds of word (``models.features.kind``) that join or separate the words beside them."""
 COMPOUND_KEYWORDS = {"if": ("then", "fi"), "for": ("do", "done"), "while": ("do", "done"),
                      "until": ("do", "done"), "select": ("do", "done"), "case": ("in", "esac")}
 """Bash's compound commands: the opening keyword, then the keywords of its body and its end."""

@@ -148,6 +148,10 @@ def test_a_word_is_dropped_only_when_something_licenses_it():
     assert tags("for me run echo done", "drop drop drop keep keep")[0] == "drop"
     assert tags("for x wait no for y do ls done",
                 "drop drop drop drop keep keep keep keep keep")[0] == "drop"
+    # a symbol word between two kept words stays, correction or not
+    assert tags("haproxy dash w dash v no wait dash f",
+                "keep drop keep drop drop drop drop keep keep")[1] == "keep"
+    assert tags("ls dash l no wait dash a", "keep drop drop drop drop keep keep")[1] == "drop"
     # a quoted string is text: its words stay, but for hesitations and fillers of several words
     assert tags("echo quote this is a test quote", "keep keep keep drop drop keep keep") == ["keep"] * 7
     assert tags("echo quote you are um you know it quote",
