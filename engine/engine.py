@@ -44,7 +44,7 @@ from processor import bound, normalize_words, typed_words
 from processor.speech import FILLERS, is_hesitation
 from processor.vocabulary import SPACE
 
-from .requests import request_frame
+from .requests import phrase_at, phrases, request_frame
 from .restarts import take_back
 
 UNSAID_SPACE_MARGIN = 1.0
@@ -69,7 +69,6 @@ ALTERNATIVES = 3
 ALTERNATIVE_SHARE = 0.02
 """The least share (``_shares``) a runner-up needs to be offered: below it, it is not a
 plausible reading, only a flip nobody would pick."""
-_LONG_FILLERS = tuple(tuple(f.split()) for f in FILLERS if " " in f)
 SPEECH_ONLY = frozenset({"filler", "wrapper", "correction"})
 """Word kinds (``models.features.kind``) that are speech about a command, never part of one:
 a span of them alone that the model drops whole is no command."""
@@ -167,6 +166,12 @@ def _ms(start: float) -> float:
 FALSE_START_WORDS = 3
 """How many words before a filler a false start may hold (``git push um git push origin``),
 and within how many words after it the speaker starts again with them."""
+JOINING_KINDS = frozenset({"dash", "dot", "slash", "operator", "symbol"})
+"""Kinds of word (``models.features.kind``) that join or separate the words beside them."""
+COMPOUND_KEYWORDS = {"if": ("then", "fi"), "for": ("do", "done"), "while": ("do", "done"),
+                     "until": ("do", "done"), "select": ("do", "done"), "case": ("in", "esac")}
+"""Bash's compound commands: the opening keyword, then the keywords of its body and its end."""
+_LONG_FILLERS = phrases(*(f for f in FILLERS if " " in f))
 
 
 def _licensed(words: list[str], tagged: list) -> list:
@@ -190,11 +195,8 @@ def _licensed(words: list[str], tagged: list) -> list:
     """
     from models.features import kind
 
-    tagged = _compounds_opened(words, tagged)
     kinds = [kind(w) for w in words]
-    tagged = [t._replace(tag="keep") if t.tag == "drop" and kinds[j] in JOINING_KINDS
-              and 0 < j < len(tagged) - 1 and tagged[j - 1].tag != "drop"
-              and tagged[j + 1].tag != "drop" else t for j, t in enumerate(tagged)]
+    tagged = _symbols_between_kept(kinds, _compounds_opened(words, tagged))
     if "correction" in kinds:
         return tagged
     quoted = _quoted(words)
@@ -221,13 +223,6 @@ def _licensed(words: list[str], tagged: list) -> list:
     return out
 
 
-JOINING_KINDS = frozenset({"dash", "dot", "slash", "operator", "symbol"})
-"""Kinds of word (``models.features.kind``) that join or separate the words beside them."""
-COMPOUND_KEYWORDS = {"if": ("then", "fi"), "for": ("do", "done"), "while": ("do", "done"),
-                     "until": ("do", "done"), "select": ("do", "done"), "case": ("in", "esac")}
-"""Bash's compound commands: the opening keyword, then the keywords of its body and its end."""
-
-
 def _compounds_opened(words: list[str], tagged: list) -> list:
     """The tags with a dropped opening keyword kept where the compound it opens is typed:
     its body keyword and then its closing keyword are kept after it, with no other of the same
@@ -247,6 +242,13 @@ def _compounds_opened(words: list[str], tagged: list) -> list:
     return out
 
 
+def _symbols_between_kept(kinds: list[str], tagged: list) -> list:
+    """The tags with a dropped symbol word kept where the words either side of it are kept."""
+    return [t._replace(tag="keep") if t.tag == "drop" and kinds[j] in JOINING_KINDS
+            and 0 < j < len(tagged) - 1 and tagged[j - 1].tag != "drop"
+            and tagged[j + 1].tag != "drop" else t for j, t in enumerate(tagged)]
+
+
 def _quoted(words: list[str]) -> list[bool]:
     """For each word, whether it is said between an opening and a closing quote (as the
     processor pairs them). A quote left open marks nothing: its words may be speech."""
@@ -264,11 +266,9 @@ def _in_filler_phrase(words: list[str]) -> list[bool]:
     """For each word, whether it is part of a filler of several words (``you know``): alone,
     such a word (``you``) is as likely to be the command's own."""
     out = [False] * len(words)
-    for phrase in _LONG_FILLERS:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i:i + n]) == phrase:
-                out[i:i + n] = [True] * n
+    for i in range(len(words)):
+        n = phrase_at(words, i, _LONG_FILLERS)
+        out[i:i + n] = [True] * n
     return out
 
 

@@ -26,18 +26,18 @@ from processor.speech import (FILLERS, REQUEST_CLOSINGS, RUN_CUES, TURN_OPENERS,
 from processor.vocabulary import SPACE, SYMBOL_PHRASES
 
 
-def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
-    """Word tuples, longest first (so ``type in`` wins over ``type``)."""
+def phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
+    """Word tuples, longest first (so ``type in`` wins over ``type``), for ``phrase_at``."""
     return tuple(sorted({tuple(t.split()) for t in texts}, key=len, reverse=True))
 
 
-DISCOURSE = _phrases(*FILLERS, *TURN_OPENERS)
+DISCOURSE = phrases(*FILLERS, *TURN_OPENERS)
 """Words that may open a request before its cue: the fillers, and words that open a turn."""
-TYPING = _phrases(*TYPING_CUES)
-CUES = _phrases(*TYPING_CUES, *RUN_CUES)
+TYPING = phrases(*TYPING_CUES)
+CUES = phrases(*TYPING_CUES, *RUN_CUES)
 COMMAND_WORDS = frozenset({"now"})
 """Closings of the level generators that also end commands (``shutdown -r now``): never a tail."""
-TAILS = _phrases(*(p for p in WRAPPER_SUFFIXES if p not in COMMAND_WORDS), *REQUEST_CLOSINGS)
+TAILS = phrases(*(p for p in WRAPPER_SUFFIXES if p not in COMMAND_WORDS), *REQUEST_CLOSINGS)
 """Phrases after a command that ask for it or thank for it: the level generators' closings
 (``please``, ``thanks``) and a person's (``and press enter``)."""
 NAME_JOINERS = frozenset(p[0] for p, text in SYMBOL_PHRASES.items()
@@ -47,14 +47,14 @@ no command starts with them."""
 _NO_COMMAND_START = NAME_JOINERS | {SPACE}
 
 
-def _match(words: list[str], at: int, phrases) -> int:
-    """The length of the longest phrase of ``phrases`` at ``words[at:]``, or 0."""
-    return next((len(p) for p in phrases if tuple(words[at:at + len(p)]) == p), 0)
+def phrase_at(words: list[str], at: int, among) -> int:
+    """The length of the longest phrase of ``among`` (``phrases``) at ``words[at:]``, or 0."""
+    return next((len(p) for p in among if tuple(words[at:at + len(p)]) == p), 0)
 
 
 def _discourse(words: list[str], at: int) -> int:
     """The length of the discourse phrase or hesitation sound at ``words[at:]``, or 0."""
-    return _match(words, at, DISCOURSE) or int(at < len(words) and is_hesitation(words[at]))
+    return phrase_at(words, at, DISCOURSE) or int(at < len(words) and is_hesitation(words[at]))
 
 
 def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
@@ -70,7 +70,7 @@ def request_frame(words: list[str]) -> tuple[int, int, bool] | None:
     start = 0
     while n := _discourse(words, start):
         start += n
-    cue = _match(words, start, CUES)
+    cue = phrase_at(words, start, CUES)
     typed = tuple(words[start:start + cue]) in TYPING
     if not cue or start + cue == len(words) or words[start + cue] in _NO_COMMAND_START:
         start, typed = 0, False
